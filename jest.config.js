@@ -1,0 +1,8 @@
+/** Unit tests live beside the modules they test (connector/**), acceptance tests in acceptance-tests/. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/connector', '<rootDir>/acceptance-tests', '<rootDir>/scripts'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  testTimeout: 120000,
+};
