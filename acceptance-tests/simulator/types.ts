@@ -1,0 +1,95 @@
+/** Public types and constants of the Inventory Analytics API simulator. */
+
+export type Resource = 'stock_summaries' | 'customers' | 'items' | 'stock_details' | 'inventory' | 'orders';
+
+export const RESOURCES: Resource[] = ['stock_summaries', 'customers', 'items', 'stock_details', 'inventory', 'orders'];
+
+/** The key the simulator accepts unless `apiKeys` says otherwise. */
+export const DEFAULT_API_KEY = 'sim-test-key-3f9a2c';
+
+export type FaultBody =
+  | 'json'
+  | 'html'
+  | 'empty'
+  | 'not-json'
+  | 'no-data'
+  | 'data-not-array'
+  | 'record-without-id'
+  | 'bad-updated_at';
+
+export interface FaultRule {
+  /** e.g. '/v1/items'; default: any path. */
+  path?: string;
+  /** Let the first N matching requests through untouched (default 0). */
+  skip?: number;
+  /** Fire this many times, then stop (default 1; Infinity allowed). */
+  times?: number;
+  /** e.g. 429, 500, 502, 503, 504, 400. */
+  status?: number;
+  /** For status 200 the malformed kinds return a 200 with that defect; for errors: JSON error body, HTML page or empty body. */
+  body?: FaultBody;
+  /** Retry-After header: delta-seconds, or an IMF-fixdate that many seconds in the future. */
+  retryAfter?: { seconds: number } | { httpDateInSeconds: number };
+  /** Write the headers and part of a body, then destroy the socket. */
+  drop?: boolean;
+  /** Wait this long before answering. */
+  hangMs?: number;
+}
+
+export interface RateLimitConfig {
+  perSecond: number;
+  burst: number;
+}
+
+export interface DriftConfig {
+  resource: Resource;
+  everyNthRequest: number;
+  moves: number;
+}
+
+export interface SimulatorOptions {
+  host?: string;
+  port?: number;
+  seed?: number;
+  counts?: Partial<Record<Resource, number>>;
+  apiKeys?: string[];
+  forbidden?: Resource[];
+  rateLimit?: RateLimitConfig | null;
+  latencyMs?: number;
+  faults?: FaultRule[];
+  drift?: DriftConfig | null;
+  extraFields?: boolean;
+}
+
+export type MutableOptions = Partial<
+  Pick<SimulatorOptions, 'forbidden' | 'rateLimit' | 'latencyMs' | 'drift' | 'extraFields' | 'apiKeys'>
+>;
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  /** The query string without api_key. */
+  query: Record<string, string>;
+  status: number;
+  at: number;
+}
+
+export interface SimulatorStats {
+  requests: number;
+  byStatus: Record<number, number>;
+  byPath: Record<string, number>;
+  log: RequestLogEntry[];
+}
+
+export interface Simulator {
+  url: string;
+  port: number;
+  stats(): SimulatorStats;
+  setFaults(rules: FaultRule[]): void;
+  setOptions(patch: MutableOptions): void;
+  update(resource: Resource, ids: string[]): void;
+  records(resource: Resource): Generator<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+export type ApiRecord = Record<string, unknown>;
