@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { runCheck } from './commands/check';
+import { runDiscover } from './commands/discover';
+import { runRead } from './commands/read';
+import { runSpec } from './commands/spec';
+import { asConnectorError, configError } from './protocol/errors';
+import { errorTrace } from './protocol/messages';
+import { Output } from './protocol/output';
+
+/**
+ * The command line: exactly the Airbyte protocol's commands. Every stdout line
+ * is one AirbyteMessage; failures become a TRACE ERROR and a non-zero exit,
+ * never a stack trace on stdout.
+ */
+const output = new Output(process.stdout);
+
+function fail(err: unknown): void {
+  const e = asConnectorError(err);
+  output.emit(
+    errorTrace({
+      message: e.message,
+      internal_message: e.internal,
+      stack_trace: e.failureType === 'system_error' ? e.stack : undefined,
+      failure_type: e.failureType,
+    }),
+  );
+  process.exitCode = 1;
+}
+
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+
+async function main(): Promise<void> {
+  await yargs(hideBin(process.argv))
+    .scriptName('source-inventory-analytics')
+    .usage('$0 <command> [options]\n\nAirbyte-protocol source for the Inventory Analytics API. Writes one AirbyteMessage per stdout line.')
+    .option('debug', { type: 'boolean', default: false, describe: 'Also emit DEBUG log messages' })
+    .middleware((argv) => output.enableDebug(Boolean(argv.debug)))
+    .command('spec', 'Print the connector specification (SPEC)', {}, () => {
+      process.exitCode = runSpec(output);
+    })
+    .command(
+      'check',
+      'Validate the config and make one request to the API (CONNECTION_STATUS)',
+      (y) => y.option('config', { type: 'string', demandOption: true, describe: 'Path to config.json' }),
+      async (argv) => {
+        process.exitCode = await runCheck(argv.config, output);
+      },
+    )
+    .command(
+      'discover',
+      'List the streams and their schemas (CATALOG)',
+      (y) => y.option('config', { type: 'string', demandOption: true, describe: 'Path to config.json' }),
+      (argv) => {
+        process.exitCode = runDiscover(argv.config, output);
+      },
+    )
+    .command(
+      'read',
+      'Read the configured streams (RECORD, STATE, TRACE, LOG)',
+      (y) =>
+        y
+          .option('config', { type: 'string', demandOption: true, describe: 'Path to config.json' })
+          .option('catalog', { type: 'string', demandOption: true, describe: 'Path to configured_catalog.json' })
+          .option('state', { type: 'string', describe: 'Path to state.json (the last STATE messages, as a JSON array)' }),
+      async (argv) => {
+        process.exitCode = await runRead(argv.config, argv.catalog, argv.state, output);
+      },
+    )
+    .demandCommand(1, 'Give one of the commands: spec, check, discover, read.')
+    .strict()
+    .help()
+    .version(false)
+    .fail((msg, err) => {
+      throw err ?? configError(`Invalid command line: ${msg.replace(/\.?$/, '.')} Run with --help for usage.`);
+    })
+    .parseAsync();
+}
+
+main().catch(fail);

@@ -1,0 +1,98 @@
+import Ajv, { ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import { readFileSync } from 'fs';
+import { configError } from '../protocol/errors';
+import { Micros, parseTimestamp } from '../state/timestamp';
+import { connectionSpecification, DEFAULTS } from './spec';
+
+/** The validated configuration every other module receives (never the raw JSON). */
+export interface Config {
+  apiKey: string;
+  /** Without a trailing slash. */
+  baseUrl: string;
+  startDate?: Micros;
+  requestsPerSecond: number;
+  burst: number;
+  maxConcurrentRequests: number;
+  requestTimeoutMs: number;
+  maxRetryMs: number;
+  retryInitialDelayMs: number;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv);
+const validate = ajv.compile(connectionSpecification);
+
+/** Reads a JSON file given on the command line, or fails with a config_error naming it. */
+export function readJsonFile(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw configError(`Cannot read the ${what} file '${path}' (${code}). Pass the path of an existing JSON file.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw configError(`The ${what} file '${path}' is not valid JSON: ${(err as Error).message}.`);
+  }
+}
+
+/** The api_key of a raw config, if it has one, so it can be redacted before anything else is said. */
+export function secretsOf(raw: unknown): string[] {
+  const key = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).api_key : undefined;
+  return typeof key === 'string' && key ? [key] : [];
+}
+
+/** Validates a raw config against the spec, reporting every problem at once. */
+export function parseConfig(raw: unknown): Config {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw configError('The config must be a JSON object with at least "api_key".');
+  }
+  // Platforms may send explicit nulls for unset optional fields: treat them as unset.
+  const input = Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([, v]) => v !== null));
+  if (!validate(input)) {
+    const problems = (validate.errors ?? []).map(describe);
+    throw configError(`The config is invalid: ${[...new Set(problems)].join('; ')}.`);
+  }
+  const c = input as Record<string, unknown>;
+  let startDate: Micros | undefined;
+  if (typeof c.start_date === 'string' && c.start_date !== '') {
+    startDate = parseTimestamp(c.start_date);
+    if (startDate === undefined) {
+      throw configError(`The config is invalid: start_date must be an RFC 3339 date-time such as 2024-01-01T00:00:00Z.`);
+    }
+  }
+  const num = (k: keyof typeof DEFAULTS) => (typeof c[k] === 'number' ? (c[k] as number) : (DEFAULTS[k] as number));
+  return {
+    apiKey: c.api_key as string,
+    baseUrl: String(c.base_url ?? DEFAULTS.base_url).replace(/\/+$/, ''),
+    startDate,
+    requestsPerSecond: num('requests_per_second'),
+    burst: num('burst'),
+    maxConcurrentRequests: num('max_concurrent_requests'),
+    requestTimeoutMs: num('request_timeout_seconds') * 1000,
+    maxRetryMs: num('max_retry_seconds') * 1000,
+    retryInitialDelayMs: num('retry_initial_delay_seconds') * 1000,
+  };
+}
+
+function describe(e: ErrorObject): string {
+  const field = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '';
+  const spec = (connectionSpecification.properties as Record<string, { pattern_descriptor?: string }>)[field];
+  switch (e.keyword) {
+    case 'required':
+      return `"${(e.params as { missingProperty: string }).missingProperty}" is required`;
+    case 'type':
+      return `${field} must be a ${(e.params as { type: string }).type}`;
+    case 'pattern':
+      return `${field} must look like ${spec?.pattern_descriptor ?? 'the documented format'}`;
+    case 'format':
+      return `${field} must be a valid ${(e.params as { format: string }).format}`;
+    case 'minLength':
+      return `${field} must not be empty`;
+    default:
+      return `${field || 'config'} ${e.message ?? 'is invalid'}`;
+  }
+}

@@ -1,0 +1,104 @@
+import type { Config } from '../config/config';
+import { ConnectorError, systemError, transientError } from '../protocol/errors';
+import { fill, resolve } from './error-table';
+import { rateLimited, RetryEvent, retrying } from './interceptors';
+import { RateLimiter } from './rate-limiter';
+import { createTransport } from './transport';
+import { ApiResponse, compose, NetworkError, Send } from './types';
+
+export type QueryParams = Record<string, string | number | undefined>;
+
+export interface ApiClientOptions {
+  /** Overrides for `check`, which must answer within seconds. */
+  maxRetryMs?: number;
+  timeoutMs?: number;
+  onRetry?: (e: RetryEvent) => void;
+}
+
+/**
+ * The requester: turns (path, params) into an authenticated GET through the
+ * HTTP stack (retry → rate limit → transport) and into parsed JSON, or into
+ * a ConnectorError that says what failed, for which stream, and what to do.
+ * The api_key is added here and only here, in the query string.
+ */
+export class ApiClient {
+  private readonly send: Send;
+  private readonly closeTransport: () => void;
+
+  constructor(
+    private readonly config: Config,
+    opts: ApiClientOptions = {},
+  ) {
+    const transport = createTransport({
+      timeoutMs: opts.timeoutMs ?? config.requestTimeoutMs,
+      maxSockets: config.maxConcurrentRequests,
+    });
+    this.closeTransport = transport.close;
+    const limiter = new RateLimiter({ perSecond: config.requestsPerSecond, burst: config.burst });
+    this.send = compose(
+      transport.send,
+      retrying(
+        { maxRetryMs: opts.maxRetryMs ?? config.maxRetryMs, initialDelayMs: config.retryInitialDelayMs },
+        opts.onRetry,
+      ),
+      rateLimited(limiter),
+    );
+  }
+
+  /** GET a JSON document; `stream` names the stream in error messages. */
+  async getJson(stream: string, path: string, params: QueryParams, signal?: AbortSignal): Promise<{ body: unknown; label: string }> {
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) query.set(k, String(v));
+    const label = `GET ${path}?${query.toString()}`;
+    query.set('api_key', this.config.apiKey);
+    const url = `${this.config.baseUrl}${path}?${query.toString()}`;
+
+    let res: ApiResponse;
+    try {
+      res = await this.send({ url, label, stream, signal });
+    } catch (err) {
+      if (err instanceof NetworkError) {
+        throw transientError(
+          `Stream ${stream}: could not get an answer from the API at ${this.config.baseUrl} (${err.message}) after ` +
+            `${err.attempts} attempt(s). Check base_url and the network; the next sync resumes from the last checkpoint.`,
+          `${label}: ${err.code}`,
+        );
+      }
+      throw err;
+    }
+    const resolution = resolve(res.status);
+    if (resolution.action === 'ok') {
+      try {
+        return { body: JSON.parse(res.body), label };
+      } catch {
+        throw systemError(
+          `Stream ${stream}: the API answered ${label} with HTTP ${res.status} but a body that is not JSON.`,
+          `body starts with: ${snippet(res.body)}`,
+        );
+      }
+    }
+    if (resolution.action === 'fail') {
+      throw new ConnectorError(
+        fill(resolution.message ?? `HTTP ${res.status}`, { stream, request: label }),
+        resolution.failureType ?? 'system_error',
+        `HTTP ${res.status} for ${label}: ${snippet(res.body)}`,
+        resolution.scope,
+      );
+    }
+    throw transientError(
+      `Stream ${stream}: the API kept answering HTTP ${res.status} to ${label}; gave up after ${res.attempts ?? 1} ` +
+        `attempt(s) within max_retry_seconds=${this.config.maxRetryMs / 1000}. Records and state already emitted are valid; ` +
+        `the next sync resumes from the last checkpoint.`,
+      `HTTP ${res.status}: ${snippet(res.body)}`,
+    );
+  }
+
+  close(): void {
+    this.closeTransport();
+  }
+}
+
+function snippet(body: string): string {
+  const s = body.replace(/\s+/g, ' ').trim();
+  return s.length > 200 ? `${s.slice(0, 200)}…` : s || '(empty body)';
+}

@@ -1,0 +1,60 @@
+/**
+ * The HTTP stack is a chain of small functions with one shape:
+ * a `Send` takes a request and resolves to a response; an `Interceptor`
+ * wraps a Send to add one behaviour (rate limiting, retrying) and returns a
+ * Send. `compose(transport, retrying, rateLimited)` reads outside-in.
+ */
+export interface ApiRequest {
+  /** Absolute URL, api_key included. Never log it: log `label`. */
+  url: string;
+  /** What to call this request in messages: method, path and query without the key. */
+  label: string;
+  /** The stream the request serves, for status messages. */
+  stream?: string;
+  signal?: AbortSignal;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  body: string;
+  /** Sequence number the rate limiter gave the attempt that produced this response. */
+  sequence?: number;
+  /** Attempts made for this request, this one included (set by the retry interceptor). */
+  attempts?: number;
+}
+
+export type Send = (req: ApiRequest) => Promise<ApiResponse>;
+export type Interceptor = (next: Send) => Send;
+
+/** compose(transport, a, b) = a(b(transport)): `a` sees the request first. */
+export function compose(transport: Send, ...interceptors: Interceptor[]): Send {
+  return interceptors.reduceRight<Send>((next, wrap) => wrap(next), transport);
+}
+
+/** A failure below HTTP: refused, reset, dropped mid-body, timed out. Always worth a retry. */
+export class NetworkError extends Error {
+  /** Attempts made before giving up (set by the retry interceptor). */
+  attempts = 1;
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'NetworkError';
+  }
+}
+
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });

@@ -1,0 +1,33 @@
+import type { FailureType } from './messages';
+
+/**
+ * An error the connector understands: `message` is written for the person
+ * running the sync (what failed and what to do), `internal` for the developer.
+ * Neither may contain the api_key; the output redacts both anyway.
+ */
+export class ConnectorError extends Error {
+  constructor(
+    message: string,
+    readonly failureType: FailureType,
+    readonly internal?: string,
+    /** 'sync' when no other stream can succeed either (a rejected key): the read stops. */
+    readonly scope: 'stream' | 'sync' = 'stream',
+  ) {
+    super(message);
+    this.name = 'ConnectorError';
+  }
+}
+
+export const configError = (message: string, internal?: string) => new ConnectorError(message, 'config_error', internal);
+export const systemError = (message: string, internal?: string) => new ConnectorError(message, 'system_error', internal);
+export const transientError = (message: string, internal?: string) =>
+  new ConnectorError(message, 'transient_error', internal);
+
+/** Any thrown value as a ConnectorError; unknown errors are system errors. */
+export function asConnectorError(err: unknown): ConnectorError {
+  if (err instanceof ConnectorError) return err;
+  const e = err instanceof Error ? err : new Error(String(err));
+  const wrapped = new ConnectorError(`Unexpected error: ${e.message}`, 'system_error', e.message);
+  wrapped.stack = e.stack;
+  return wrapped;
+}
