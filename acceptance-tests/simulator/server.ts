@@ -279,12 +279,19 @@ class SimulatorServer implements Simulator {
     this.record(ex, status);
   }
 
-  /** Headers and part of the body, then the connection is destroyed mid-response. */
+  /**
+   * Headers and part of the body, then the connection is destroyed mid-response. The body
+   * is sent chunked (no Content-Length): node-fetch 2 reports a cut chunked body as
+   * "Premature close" but waits forever on a cut Content-Length body.
+   */
   private sendDropped(ex: Exchange, status: number, extra: Record<string, string>, body: Body): void {
     if (this.closed || ex.res.destroyed) return;
     const bytes = Buffer.from(body.text || '{"total":0,"offset":0,"limit":100,"data":[]}', 'utf8');
-    ex.res.writeHead(status, this.headersFor(ex, extra, body, bytes.length));
-    ex.res.write(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))), () => ex.res.socket?.destroy());
+    const socket = ex.req.socket;
+    const headers = this.headersFor(ex, extra, body, bytes.length);
+    delete headers['Content-Length'];
+    ex.res.writeHead(status, headers);
+    ex.res.write(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))), () => socket.destroy());
     this.record(ex, status);
   }
 
