@@ -1,0 +1,251 @@
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { spawnSync } from 'child_process';
+import { readFileSync } from 'fs';
+import { resolve } from 'path';
+import { parse } from 'yaml';
+import { DEFAULTS, SPECIFICATION } from '../connector/config/spec';
+import { STREAMS } from '../connector/streams/definitions';
+
+/**
+ * metadata.yaml, package.json, the Dockerfile and scripts/build-image.sh must
+ * agree on the image's name, tag and entrypoint, and metadata.yaml must be valid
+ * Airbyte connector metadata. No Docker needed: the built image itself is
+ * checked by image.test.ts.
+ */
+const ROOT = resolve(__dirname, '..');
+const read = (f: string) => readFileSync(resolve(ROOT, f), 'utf8');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Doc = Record<string, any>;
+const metadata = parse(read('metadata.yaml')) as Doc;
+const pkg = JSON.parse(read('package.json')) as Doc;
+
+const SEMVER = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?$';
+const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+const object = { type: 'object' };
+const strings = { type: 'array', items: { type: 'string' } };
+const registry = { type: 'object', required: ['enabled'], properties: { enabled: { type: 'boolean' } } };
+
+/**
+ * Airbyte's ConnectorMetadataDefinitionV0 (airbyte-ci/.../ConnectorMetadataDefinitionV0.yaml,
+ * newer revision: additionalProperties false on `data` too), as summarised in
+ * shared/reference/connector-metadata-and-image.md. Nested structures we do not
+ * use are only type-checked.
+ */
+const METADATA_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['metadataSpecVersion', 'data'],
+  properties: {
+    metadataSpecVersion: { type: 'string', const: '1.0' },
+    data: {
+      type: 'object',
+      additionalProperties: false,
+      required: [
+        'name',
+        'definitionId',
+        'connectorType',
+        'dockerRepository',
+        'dockerImageTag',
+        'license',
+        'documentationUrl',
+        'githubIssueLabel',
+        'connectorSubtype',
+        'releaseStage',
+      ],
+      properties: {
+        name: { type: 'string', minLength: 1 },
+        definitionId: { type: 'string', pattern: UUID },
+        connectorType: { enum: ['source', 'destination'] },
+        connectorSubtype: { enum: ['api', 'database', 'datalake', 'file', 'custom', 'message_queue', 'unknown', 'vectorstore'] },
+        dockerRepository: { type: 'string', pattern: '^[a-z0-9]+([._-][a-z0-9]+)*/[a-z0-9]+([._-][a-z0-9]+)*$' },
+        dockerImageTag: { type: 'string', pattern: SEMVER },
+        license: { type: 'string', minLength: 1 },
+        documentationUrl: { type: 'string', format: 'uri' },
+        githubIssueLabel: { type: 'string', minLength: 1 },
+        releaseStage: { enum: ['alpha', 'beta', 'generally_available', 'custom'] },
+        supportLevel: { enum: ['community', 'certified', 'archived'] },
+        tags: { type: 'array', items: { type: 'string', pattern: '^[a-z-]+:.+$' } },
+        icon: { type: 'string' },
+        releaseDate: { type: 'string', format: 'date' },
+        protocolVersion: { type: 'string', pattern: SEMVER },
+        maxSecondsBetweenMessages: { type: 'integer', minimum: 1 },
+        erdUrl: { type: 'string', format: 'uri' },
+        externalDocumentationUrls: {
+          type: 'array',
+          items: { type: 'object', required: ['title', 'url'], properties: { title: { type: 'string' }, url: { type: 'string', format: 'uri' } } },
+        },
+        allowedHosts: { type: 'object', additionalProperties: false, properties: { hosts: strings } },
+        suggestedStreams: { type: 'object', additionalProperties: false, properties: { streams: strings } },
+        registryOverrides: { type: 'object', additionalProperties: false, properties: { oss: registry, cloud: registry } },
+        ab_internal: object,
+        releases: object,
+        resourceRequirements: object,
+        connectorBuildOptions: object,
+        connectorTestSuitesOptions: { type: 'array' },
+        remoteRegistries: object,
+        supportsRefreshes: { type: 'boolean' },
+        supportsFileTransfer: { type: 'boolean' },
+        supportsDataActivation: { type: 'boolean' },
+        connectorIPCOptions: object,
+        generated: object,
+        supportsDbt: { type: 'boolean' },
+        supportsNormalization: { type: 'boolean' },
+        normalizationConfig: object,
+      },
+    },
+  },
+};
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+addFormats(ajv);
+const validateMetadata = ajv.compile(METADATA_SCHEMA);
+
+describe('metadata.yaml', () => {
+  it('is valid against the connector metadata schema', () => {
+    const ok = validateMetadata(metadata);
+    expect(ajv.errorsText(validateMetadata.errors)).toBe('No errors');
+    expect(ok).toBe(true);
+  });
+
+  // The schema must actually reject what Airbyte's would, or the test above proves nothing.
+  const clone = (): Doc => JSON.parse(JSON.stringify(metadata));
+  it.each<[string, (m: Doc) => void]>([
+    ['an unknown top-level key', (m) => (m.extra = 1)],
+    ['an unknown key under data', (m) => (m.data.interleavedStreams = true)],
+    ['the old `registries` key', (m) => (m.data.registries = { oss: { enabled: true } })],
+    ['a definitionId that is not a UUID', (m) => (m.data.definitionId = 'source-inventory-analytics')],
+    ['a non-semver dockerImageTag', (m) => (m.data.dockerImageTag = 'latest')],
+    ['an unknown connectorType', (m) => (m.data.connectorType = 'sink')],
+    ['an unknown connectorSubtype', (m) => (m.data.connectorSubtype = 'rest')],
+    ['an unknown releaseStage', (m) => (m.data.releaseStage = 'ga')],
+    ['an unknown supportLevel', (m) => (m.data.supportLevel = 'official')],
+    ['a missing license', (m) => delete m.data.license],
+    ['a missing metadataSpecVersion', (m) => delete m.metadataSpecVersion],
+    ['a documentationUrl that is not a URI', (m) => (m.data.documentationUrl = 'docs page')],
+  ])('the schema rejects %s', (_what, mutate) => {
+    const m = clone();
+    mutate(m);
+    expect(validateMetadata(m)).toBe(false);
+  });
+
+  it('dockerImageTag is the package.json version', () => {
+    expect(metadata.data.dockerImageTag).toBe(pkg.version);
+  });
+
+  it('dockerRepository and githubIssueLabel name the package', () => {
+    expect(metadata.data.dockerRepository).toBe(`airbyte/${pkg.name}`);
+    expect(metadata.data.githubIssueLabel).toBe(pkg.name);
+  });
+
+  it('license is the package license', () => {
+    expect(metadata.data.license).toBe(pkg.license);
+  });
+
+  it("documentationUrl is the spec's documentationUrl", () => {
+    expect(metadata.data.documentationUrl).toBe(SPECIFICATION.documentationUrl);
+  });
+
+  it("allowedHosts lists the default base_url's host", () => {
+    expect(metadata.data.allowedHosts.hosts).toContain(new URL(DEFAULTS.base_url).hostname);
+  });
+
+  it('suggestedStreams are streams the connector has', () => {
+    const names = STREAMS.map((s) => s.name);
+    expect(metadata.data.suggestedStreams.streams.length).toBeGreaterThan(0);
+    for (const s of metadata.data.suggestedStreams.streams) expect(names).toContain(s);
+  });
+});
+
+/** The Dockerfile as instructions (continuations joined, comments dropped), split into stages. */
+function dockerfileStages(text: string): { instr: string; args: string }[][] {
+  const logical: string[] = [];
+  let cur = '';
+  for (const raw of text.split('\n')) {
+    if (/^\s*#/.test(raw)) continue;
+    const line = raw.replace(/\s+$/, '');
+    if (line.endsWith('\\')) {
+      cur += line.slice(0, -1) + ' ';
+      continue;
+    }
+    cur += line;
+    if (cur.trim()) logical.push(cur.trim());
+    cur = '';
+  }
+  const stages: { instr: string; args: string }[][] = [[]];
+  for (const l of logical) {
+    const [, instr, args] = /^(\S+)\s*(.*)$/.exec(l)!;
+    if (instr.toUpperCase() === 'FROM') stages.push([]);
+    stages[stages.length - 1].push({ instr: instr.toUpperCase(), args });
+  }
+  return stages; // stages[0]: global ARGs before the first FROM
+}
+
+/** KEY=value pairs of an ENV/ARG/LABEL line; values may be double-quoted. */
+function pairs(args: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of args.matchAll(/([\w.-]+)=("((?:[^"\\]|\\.)*)"|\S*)/g)) out[m[1]] = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : m[2];
+  return out;
+}
+
+describe('Dockerfile', () => {
+  const stages = dockerfileStages(read('Dockerfile'));
+  const final = stages[stages.length - 1];
+  const all = (instr: string, stage = final) => stage.filter((i) => i.instr === instr);
+  const last = (instr: string) => {
+    const found = all(instr);
+    expect(found.length).toBeGreaterThan(0);
+    return found[found.length - 1].args;
+  };
+  const env = () => Object.assign({}, ...all('ENV').map((i) => pairs(i.args))) as Record<string, string>;
+  const args = () => Object.assign({}, ...all('ARG').map((i) => pairs(i.args))) as Record<string, string>;
+
+  it('is multi-stage and builds on ARG BASE_IMAGE, node:20-bookworm-slim by default', () => {
+    expect(pairs(stages[0].filter((i) => i.instr === 'ARG').map((i) => i.args).join(' ')).BASE_IMAGE).toBe('node:20-bookworm-slim');
+    const froms = stages.slice(1).map((s) => s[0].args);
+    expect(froms.length).toBeGreaterThan(1);
+    expect(froms.filter((f) => f.startsWith('${BASE_IMAGE}')).length).toBeGreaterThan(0);
+    expect(froms.every((f) => f.startsWith('${BASE_IMAGE}') || f === 'scratch')).toBe(true);
+  });
+
+  it('ENTRYPOINT is an exec-form JSON array running the compiled CLI', () => {
+    const entrypoint = JSON.parse(last('ENTRYPOINT')) as string[];
+    expect(Array.isArray(entrypoint)).toBe(true);
+    expect(entrypoint[0]).toBe('node');
+    expect(entrypoint[entrypoint.length - 1]).toMatch(/\/dist\/connector\/cli\.js$/);
+  });
+
+  it('AIRBYTE_ENTRYPOINT is the ENTRYPOINT joined by spaces', () => {
+    const entrypoint = JSON.parse(last('ENTRYPOINT')) as string[];
+    expect(env().AIRBYTE_ENTRYPOINT).toBe(entrypoint.join(' '));
+  });
+
+  it('label defaults equal metadata.yaml, so even a plain `docker build .` is labelled right', () => {
+    const labels = Object.assign({}, ...all('LABEL').map((i) => pairs(i.args))) as Record<string, string>;
+    expect(labels['io.airbyte.name']).toBe('${AIRBYTE_NAME}');
+    expect(labels['io.airbyte.version']).toBe('${AIRBYTE_VERSION}');
+    expect(args().AIRBYTE_NAME).toBe(metadata.data.dockerRepository);
+    expect(args().AIRBYTE_VERSION).toBe(metadata.data.dockerImageTag);
+  });
+
+  it('runs as a non-root user, in UTC, from /airbyte/integration_code', () => {
+    expect(last('USER')).not.toMatch(/^(root|0)(:|$)/);
+    expect(env().TZ).toBe('UTC');
+    expect(last('WORKDIR')).toBe('/airbyte/integration_code');
+  });
+});
+
+describe('scripts/build-image.sh', () => {
+  it('names, tags and labels the image from metadata.yaml', () => {
+    const r = spawnSync('bash', [resolve(ROOT, 'scripts/build-image.sh'), '--print'], { encoding: 'utf8', env: { ...process.env, BASE_IMAGE: 'example/base:1' } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const argv = r.stdout.trimEnd().split('\n');
+    const after = (flag: string) => argv.flatMap((a, i) => (argv[i - 1] === flag ? [a] : []));
+    const { dockerRepository: repo, dockerImageTag: tag } = metadata.data;
+    expect(argv.slice(0, 4)).toEqual(['docker', 'build', '--network', 'host']);
+    expect(after('-t')).toEqual([`${repo}:${tag}`]);
+    expect(after('--label')).toEqual(expect.arrayContaining([`io.airbyte.name=${repo}`, `io.airbyte.version=${tag}`]));
+    expect(after('--build-arg')).toEqual(expect.arrayContaining([`AIRBYTE_NAME=${repo}`, `AIRBYTE_VERSION=${tag}`, 'BASE_IMAGE=example/base:1']));
+  });
+});
