@@ -148,7 +148,7 @@ describe('connection refused', () => {
     expect(result.statuses('items').at(-1)).toBe('INCOMPLETE');
     const errors = result.errors();
     expect(errors.map((e) => e.failure_type)).toContain('transient_error');
-    expect(errors.find((e) => e.failure_type === 'transient_error').message).toMatch(/refused/);
+    expect(errors.find((e) => e.failure_type === 'transient_error')?.message).toMatch(/refused/);
     expect(warnings(result).some((w) => /refused/i.test(w))).toBe(true);
   });
 });
