@@ -23,8 +23,11 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 const validate = ajv.compile(connectionSpecification);
 
-/** Reads a JSON file given on the command line, or fails with a config_error naming it. */
-export function readJsonFile(path: string, what: string): unknown {
+/**
+ * Reads a JSON file given on the command line, or fails with a config_error
+ * naming it. `beforeParse` sees the text first (to learn secrets to redact).
+ */
+export function readJsonFile(path: string, what: string, beforeParse?: (text: string) => void): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -32,10 +35,39 @@ export function readJsonFile(path: string, what: string): unknown {
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
     throw configError(`Cannot read the ${what} file '${path}' (${code}). Pass the path of an existing JSON file.`);
   }
+  beforeParse?.(text);
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw configError(`The ${what} file '${path}' is not valid JSON: ${(err as Error).message}.`);
+    throw configError(`The ${what} file '${path}' is not valid JSON (${jsonErrorWhere(err, text)}). Fix the file's syntax.`);
+  }
+}
+
+/**
+ * Where a JSON text breaks, without quoting it: V8's own message repeats part
+ * of the text, which for a config file can be the api_key.
+ */
+export function jsonErrorWhere(err: unknown, text: string): string {
+  const message = (err as Error).message ?? '';
+  if (text.trim() === '') return 'the file is empty';
+  if (/^Unexpected end of JSON input/.test(message)) return 'the file ends too early';
+  const token = /^Unexpected token '?(.)'?,/.exec(message);
+  if (token) return `unexpected ${JSON.stringify(token[1])}`;
+  const at = /^(.*) in JSON at position (\d+)/.exec(message);
+  if (!at) return 'syntax error';
+  const pos = Number(at[2]);
+  const before = text.slice(0, pos);
+  return `${at[1]} at line ${before.split('\n').length}, column ${pos - before.lastIndexOf('\n')}`;
+}
+
+/** The api_key of a config file that may not even parse, so it can be redacted before the error is reported. */
+export function secretsInText(text: string): string[] {
+  const m = /"api_key"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(text);
+  if (!m) return [];
+  try {
+    return [JSON.parse(`"${m[1]}"`) as string];
+  } catch {
+    return [m[1]];
   }
 }
 

@@ -13,6 +13,7 @@ export function retryAfterMs(header: string | null | undefined, now: number = Da
   const value = header.trim();
   if (value === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(parseFloat(value) * 1000);
+  if (!/[a-z]/i.test(value)) return undefined; // an HTTP-date names its month
   const at = Date.parse(value);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);

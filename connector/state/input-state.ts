@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'fs';
+import { jsonErrorWhere } from '../config/config';
 import { configError } from '../protocol/errors';
 import { Micros, parseTimestamp } from './timestamp';
 
@@ -22,7 +23,7 @@ export function readInputState(path: string | undefined, cursorField = 'updated_
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw configError(`The state file '${path}' is not valid JSON: ${(err as Error).message}.`);
+    throw configError(`The state file '${path}' is not valid JSON (${jsonErrorWhere(err, text)}). Pass the state the last sync emitted, or omit --state.`);
   }
   if (raw === null) return state;
 

@@ -1,0 +1,58 @@
+import { RateLimiter } from './rate-limiter';
+
+/** A clock the test moves by hand, so nothing here depends on real time. */
+function fakeClock() {
+  let t = 1_000_000;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+}
+const headers = (h: Record<string, string>) => ({ get: (n: string) => h[n.toLowerCase()] ?? null });
+
+describe('RateLimiter', () => {
+  test('a full bucket lets the burst through at once', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ perSecond: 10, burst: 20, now: clock.now });
+    const seqs = [];
+    for (let i = 0; i < 20; i++) seqs.push(await limiter.acquire());
+    expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  test('X-RateLimit-Remaining lowers the local budget, counting what was sent since', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ perSecond: 10, burst: 20, now: clock.now });
+    const first = await limiter.acquire();
+    await limiter.acquire();
+    await limiter.acquire(); // two more sent after `first`
+    limiter.observe(headers({ 'x-ratelimit-remaining': '5' }), first);
+    // at most 5 - 2 = 3 left: three go at once, the fourth must wait for a refill
+    for (let i = 0; i < 3; i++) await limiter.acquire();
+    let fourth = false;
+    const pending = limiter.acquire().then(() => (fourth = true));
+    await new Promise((r) => setImmediate(r));
+    expect(fourth).toBe(false);
+    clock.advance(100); // one token at 10/s
+    await pending;
+    expect(fourth).toBe(true);
+  });
+
+  test('after a 429 nobody is let through before the pause ends', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ perSecond: 10, burst: 20, now: clock.now });
+    limiter.pauseUntil(clock.now() + 300);
+    expect(limiter.pausedUntilMs).toBe(clock.now() + 300);
+    let through = false;
+    const pending = limiter.acquire().then(() => (through = true));
+    await new Promise((r) => setImmediate(r));
+    expect(through).toBe(false);
+    clock.advance(400);
+    await pending;
+    expect(through).toBe(true);
+  });
+
+  test('headers without a remaining count change nothing', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ perSecond: 10, burst: 2, now: clock.now });
+    limiter.observe(headers({}), 1);
+    await limiter.acquire();
+    await limiter.acquire();
+  });
+});

@@ -1,0 +1,32 @@
+import { backoffMs, retryAfterMs } from './retry-timing';
+
+describe('retryAfterMs', () => {
+  const now = Date.parse('2026-11-25T12:00:00Z');
+  test('delta-seconds', () => {
+    expect(retryAfterMs('2', now)).toBe(2000);
+    expect(retryAfterMs(' 0 ', now)).toBe(0);
+    expect(retryAfterMs('1.5', now)).toBe(1500);
+  });
+  test('HTTP-date (IMF-fixdate), relative to now', () => {
+    expect(retryAfterMs('Wed, 25 Nov 2026 12:00:07 GMT', now)).toBe(7000);
+  });
+  test('a date in the past means now', () => {
+    expect(retryAfterMs('Wed, 25 Nov 2026 11:59:00 GMT', now)).toBe(0);
+  });
+  test('absent or unreadable: undefined', () => {
+    expect(retryAfterMs(null, now)).toBeUndefined();
+    expect(retryAfterMs('', now)).toBeUndefined();
+    expect(retryAfterMs('soon', now)).toBeUndefined();
+    expect(retryAfterMs('-3', now)).toBeUndefined();
+  });
+});
+
+describe('backoffMs', () => {
+  test('doubles per attempt, within [d/2, d], capped', () => {
+    expect(backoffMs(1, 1000, 60_000, () => 0)).toBe(500);
+    expect(backoffMs(1, 1000, 60_000, () => 1)).toBe(1000);
+    expect(backoffMs(3, 1000, 60_000, () => 1)).toBe(4000);
+    expect(backoffMs(3, 1000, 60_000, () => 0)).toBe(2000);
+    expect(backoffMs(20, 1000, 60_000, () => 1)).toBe(60_000);
+  });
+});

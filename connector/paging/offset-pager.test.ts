@@ -1,0 +1,203 @@
+import type { Page, Row } from '../records/selector';
+import { OffsetPager, PageRequest } from './offset-pager';
+
+/**
+ * A tiny in-memory model of the API's ordering rules: rows ordered by
+ * (cursor, id), filtered by `since` (inclusive), and `move(id)` giving a row a
+ * new, latest cursor, which sends it to the end and shifts everything behind it.
+ */
+class FakeList {
+  rows: Row[];
+  clock: bigint;
+  constructor(n: number, tie: (i: number) => bigint, private readonly hasCursor = true) {
+    this.rows = Array.from({ length: n }, (_, i) => ({
+      id: `r${String(i).padStart(6, '0')}`,
+      cursor: hasCursor ? tie(i) : undefined,
+      record: { i },
+    }));
+    this.clock = (this.rows.at(-1)?.cursor ?? 0n) + 1_000_000n;
+  }
+  page(req: PageRequest): Page {
+    const matching = this.rows.filter((r) => !this.hasCursor || req.since === undefined || r.cursor! >= req.since);
+    return { rows: matching.slice(req.offset, req.offset + req.limit), total: matching.length };
+  }
+  move(index: number): void {
+    const [r] = this.rows.splice(index, 1);
+    this.clock += 1n;
+    this.rows.push({ ...r, cursor: this.hasCursor ? this.clock : undefined, record: { ...r.record, moved: true } });
+  }
+  remove(index: number): void {
+    this.rows.splice(index, 1);
+  }
+}
+
+/** Drives the pager like the reader does: up to `inFlight` requests outstanding, pages answered in order. */
+function drain(list: FakeList, pager: OffsetPager, opts: { inFlight?: number; beforeServe?: (req: PageRequest, n: number) => void } = {}) {
+  const emitted: Row[] = [];
+  const queue: PageRequest[] = [];
+  let served = 0;
+  for (let guard = 0; guard < 100_000; guard++) {
+    for (let r; queue.length < (opts.inFlight ?? 1) && (r = pager.next()); ) queue.push(r);
+    const req = queue.shift();
+    if (!req) break;
+    opts.beforeServe?.(req, served++);
+    const v = pager.accept(req, list.page(req));
+    if (v.kind === 'rows') emitted.push(...v.rows);
+    if (v.kind === 'restart') queue.length = 0;
+    if (v.kind === 'rows' && v.done) break;
+  }
+  return { emitted, served };
+}
+
+const ids = (rows: Row[]) => rows.map((r) => r.id);
+const everySecond = (i: number) => BigInt(Math.floor(i / 3)) * 1_000_000n; // ties of 3
+
+describe('OffsetPager on a list that does not change', () => {
+  test.each([0, 1, 99, 100, 101, 199, 250, 1000])('%i rows: every row once, in order', (n) => {
+    const list = new FakeList(n, everySecond);
+    const { emitted } = drain(list, new OffsetPager({ limit: 100, hasCursor: true }));
+    expect(ids(emitted)).toEqual(ids(list.rows));
+  });
+
+  test('pages overlap by one record: offsets 0, 99, 198', () => {
+    const list = new FakeList(250, everySecond);
+    const offsets: number[] = [];
+    drain(list, new OffsetPager({ limit: 100, hasCursor: true }), { beforeServe: (r) => offsets.push(r.offset) });
+    expect(offsets).toEqual([0, 99, 198]);
+  });
+
+  test('with several requests in flight, no request goes past the last known total', () => {
+    const list = new FakeList(1000, everySecond);
+    const offsets: number[] = [];
+    const { emitted } = drain(list, new OffsetPager({ limit: 100, hasCursor: true }), { inFlight: 8, beforeServe: (r) => offsets.push(r.offset) });
+    expect(ids(emitted)).toEqual(ids(list.rows));
+    expect(Math.max(...offsets)).toBeLessThan(1000);
+  });
+
+  test('since is sent on every request of the first query', () => {
+    const list = new FakeList(300, everySecond);
+    const since = 50_000_000n;
+    const seen: (bigint | undefined)[] = [];
+    const { emitted } = drain(list, new OffsetPager({ limit: 100, hasCursor: true, since }), { beforeServe: (r) => seen.push(r.since) });
+    expect(seen.every((s) => s === since)).toBe(true);
+    expect(ids(emitted)).toEqual(ids(list.rows.filter((r) => r.cursor! >= since)));
+  });
+
+  test('a tie group larger than a page is read whole', () => {
+    const list = new FakeList(450, (i) => (i < 20 ? BigInt(i) : i < 370 ? 100n : BigInt(i)));
+    const { emitted } = drain(list, new OffsetPager({ limit: 100, hasCursor: true }), { inFlight: 3 });
+    expect(ids(emitted)).toEqual(ids(list.rows));
+  });
+});
+
+describe('OffsetPager while records move to the end', () => {
+  test('a record already read moves away before the next page: nothing is skipped', () => {
+    const list = new FakeList(300, everySecond);
+    const original = ids(list.rows);
+    const { emitted } = drain(list, new OffsetPager({ limit: 100, hasCursor: true }), {
+      beforeServe: (_req, n) => n === 1 && list.move(10),
+    });
+    const got = new Set(ids(emitted));
+    expect(original.filter((id) => !got.has(id))).toEqual([]);
+  });
+
+  test('a naive offset loop over the same changes does skip (the scenario bites)', () => {
+    const list = new FakeList(300, everySecond);
+    const original = ids(list.rows);
+    const got = new Set<string>();
+    for (let offset = 0, n = 0; ; offset += 100, n++) {
+      if (n === 1) list.move(10);
+      const rows = list.page({ query: 0, offset, limit: 100 }).rows;
+      rows.forEach((r) => got.add(r.id));
+      if (rows.length < 100) break;
+    }
+    expect(original.filter((id) => !got.has(id)).length).toBeGreaterThan(0);
+  });
+
+  test('the record that ended the previous page moves: restart from it, no loss, no version emitted twice', () => {
+    const list = new FakeList(300, everySecond);
+    const original = ids(list.rows);
+    const pager = new OffsetPager({ limit: 100, hasCursor: true });
+    const { emitted } = drain(list, pager, { beforeServe: (_req, n) => n === 1 && list.move(99) });
+    const got = ids(emitted);
+    expect(original.filter((id) => !got.includes(id))).toEqual([]);
+    const versions = emitted.map((r) => `${r.id}@${r.cursor}`);
+    expect(new Set(versions).size).toBe(versions.length);
+    expect(pager.restarts).toBeGreaterThan(0);
+  });
+
+  test('moves inside a tie group that spans pages', () => {
+    const list = new FakeList(500, (i) => (i < 50 ? BigInt(i) : i < 400 ? 1000n : BigInt(i + 1000)));
+    const original = ids(list.rows);
+    const { emitted } = drain(list, new OffsetPager({ limit: 100, hasCursor: true }), {
+      inFlight: 4,
+      beforeServe: (_req, n) => {
+        if (n === 2) list.move(120);
+        if (n === 3) list.move(60);
+      },
+    });
+    const got = new Set(ids(emitted));
+    expect(original.filter((id) => !got.has(id))).toEqual([]);
+  });
+
+  test.each([1, 2, 4, 8])('random moves of already-read records, %i requests in flight: every record is emitted', (inFlight) => {
+    let seed = 12345 + inFlight;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let trial = 0; trial < 20; trial++) {
+      const list = new FakeList(1200, (i) => (i < 300 ? BigInt(Math.floor(i / 5)) * 10n : i < 520 ? 3000n : 3000n + BigInt(Math.floor(i / 5)) * 10n));
+      const original = ids(list.rows);
+      let read = 0;
+      const { emitted } = drain(list, new OffsetPager({ limit: 100, hasCursor: true }), {
+        inFlight,
+        beforeServe: (req) => {
+          read = Math.max(read, req.offset);
+          if (random() < 0.5 && read > 0) list.move(Math.floor(random() * Math.min(read, list.rows.length - 1)));
+        },
+      });
+      const got = new Set(ids(emitted));
+      expect(original.filter((id) => !got.has(id))).toEqual([]);
+    }
+  });
+});
+
+describe('OffsetPager without a cursor (ordered by id only)', () => {
+  test('reads every row', () => {
+    const list = new FakeList(777, () => 0n, false);
+    const { emitted } = drain(list, new OffsetPager({ limit: 100, hasCursor: false }), { inFlight: 4 });
+    expect(ids(emitted)).toEqual(ids(list.rows));
+  });
+
+  test('a row removed behind the reader: the pager finds its place again, nothing after it is skipped', () => {
+    const list = new FakeList(400, () => 0n, false);
+    const original = ids(list.rows);
+    const { emitted } = drain(list, new OffsetPager({ limit: 100, hasCursor: false }), {
+      beforeServe: (_req, n) => n === 2 && list.remove(5),
+    });
+    const got = new Set(ids(emitted));
+    expect(original.filter((id, i) => i !== 5 && !got.has(id))).toEqual([]);
+  });
+});
+
+describe('OffsetPager safety', () => {
+  test('records out of cursor order stop the stream instead of checkpointing past unread data', () => {
+    const pager = new OffsetPager({ limit: 100, hasCursor: true });
+    const req = pager.next()!;
+    const rows: Row[] = [
+      { id: 'a', cursor: 5n, record: {} },
+      { id: 'b', cursor: 3n, record: {} },
+    ];
+    expect(() => pager.accept(req, { rows })).toThrow(/out of updated_at order/);
+  });
+
+  test('pages from an abandoned query are reported stale', () => {
+    const list = new FakeList(300, everySecond);
+    const pager = new OffsetPager({ limit: 100, hasCursor: true });
+    const r0 = pager.next()!;
+    pager.accept(r0, list.page(r0));
+    const r1 = pager.next()!;
+    const r2 = pager.next()!;
+    list.move(99);
+    expect(pager.accept(r1, list.page(r1)).kind).toBe('restart');
+    expect(pager.accept(r2, list.page(r2)).kind).toBe('stale');
+  });
+});
