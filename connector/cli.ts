@@ -5,8 +5,7 @@ import { runCheck } from './commands/check';
 import { runDiscover } from './commands/discover';
 import { runRead } from './commands/read';
 import { runSpec } from './commands/spec';
-import { asConnectorError, configError } from './protocol/errors';
-import { errorTrace } from './protocol/messages';
+import { configError, errorMessageFor } from './protocol/errors';
 import { Output } from './protocol/output';
 
 /**
@@ -17,15 +16,7 @@ import { Output } from './protocol/output';
 const output = new Output(process.stdout);
 
 function fail(err: unknown): void {
-  const e = asConnectorError(err);
-  output.emit(
-    errorTrace({
-      message: e.message,
-      internal_message: e.internal,
-      stack_trace: e.failureType === 'system_error' ? e.stack : undefined,
-      failure_type: e.failureType,
-    }),
-  );
+  output.emit(errorMessageFor(err));
   process.exitCode = 1;
 }
 

@@ -1,4 +1,4 @@
-import type { FailureType } from './messages';
+import { AirbyteMessage, errorTrace, FailureType } from './messages';
 
 /**
  * An error the connector understands: `message` is written for the person
@@ -30,4 +30,19 @@ export function asConnectorError(err: unknown): ConnectorError {
   const wrapped = new ConnectorError(`Unexpected error: ${e.message}`, 'system_error', e.message);
   wrapped.stack = e.stack;
   return wrapped;
+}
+
+/**
+ * The TRACE ERROR for any failure: the user-facing message, the internal detail,
+ * and a stack trace only for system errors (connector bugs), where it helps.
+ */
+export function errorMessageFor(err: unknown, stream?: string): AirbyteMessage {
+  const e = asConnectorError(err);
+  return errorTrace({
+    message: e.message,
+    internal_message: e.internal,
+    stack_trace: e.failureType === 'system_error' ? e.stack : undefined,
+    failure_type: e.failureType,
+    ...(stream === undefined ? {} : { stream_descriptor: { name: stream } }),
+  });
 }

@@ -1,8 +1,8 @@
 import type { Config } from '../config/config';
 import type { ApiClient } from '../http/api-client';
 import { OffsetPager, PageRequest } from '../paging/offset-pager';
-import { asConnectorError, ConnectorError } from '../protocol/errors';
-import { AirbyteMessage, errorTrace, estimate, streamState, streamStatus } from '../protocol/messages';
+import { asConnectorError, ConnectorError, errorMessageFor } from '../protocol/errors';
+import { AirbyteMessage, estimate, streamState, streamStatus } from '../protocol/messages';
 import type { Output } from '../protocol/output';
 import { Page, selectPage } from '../records/selector';
 import { formatTimestamp, maxMicros, Micros } from '../state/timestamp';
@@ -115,17 +115,8 @@ export async function readStream(ctx: ReadContext, plan: StreamPlan, stateCursor
     return result;
   } catch (err) {
     abandon();
-    const e = asConnectorError(err);
-    result.error = e;
-    output.emit(
-      errorTrace({
-        message: e.message,
-        internal_message: e.internal,
-        stack_trace: e.failureType === 'system_error' ? e.stack : undefined,
-        failure_type: e.failureType,
-        stream_descriptor: { name: def.name },
-      }),
-    );
+    result.error = asConnectorError(err);
+    output.emit(errorMessageFor(result.error, def.name));
     output.emit(streamStatus(def.name, 'INCOMPLETE'));
     return result;
   }
