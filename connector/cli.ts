@@ -22,6 +22,11 @@ function fail(err: unknown): void {
 
 process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);
+// The platform stopped reading (cancelled sync): nothing more can be said, so stop.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 1);
+  throw err;
+});
 
 async function main(): Promise<void> {
   await yargs(hideBin(process.argv))
