@@ -69,8 +69,9 @@ USER airbyte
 # AIRBYTE_ENTRYPOINT must equal the ENTRYPOINT joined by spaces: the platform
 # wraps it to launch the connector in a Kubernetes pod (checked by
 # acceptance-tests/metadata.test.ts and image.test.ts).
-ENV AIRBYTE_ENTRYPOINT="node /airbyte/integration_code/dist/connector/cli.js"
-ENTRYPOINT ["node", "/airbyte/integration_code/dist/connector/cli.js"]
+# The node flags are the CLI's shebang flags (connector/cli.ts explains them).
+ENV AIRBYTE_ENTRYPOINT="node --max-old-space-size=512 --max-semi-space-size=4 /airbyte/integration_code/dist/connector/cli.js"
+ENTRYPOINT ["node", "--max-old-space-size=512", "--max-semi-space-size=4", "/airbyte/integration_code/dist/connector/cli.js"]
 
 ARG AIRBYTE_NAME=airbyte/source-inventory-analytics
 ARG AIRBYTE_VERSION=0.1.0

@@ -215,6 +215,14 @@ describe('Dockerfile', () => {
     expect(entrypoint[entrypoint.length - 1]).toMatch(/\/dist\/connector\/cli\.js$/);
   });
 
+  it("ENTRYPOINT runs node with the same flags as the CLI's shebang (one memory policy, however it is launched)", () => {
+    const entrypoint = JSON.parse(last('ENTRYPOINT')) as string[];
+    const shebang = readFileSync(resolve(__dirname, '../connector/cli.ts'), 'utf8').split('\n')[0];
+    const m = /^#!\/usr\/bin\/env -S node(.*)$/.exec(shebang);
+    expect(m).not.toBeNull();
+    expect(entrypoint.slice(1, -1)).toEqual(m![1].trim().split(/\s+/).filter(Boolean));
+  });
+
   it('AIRBYTE_ENTRYPOINT is the ENTRYPOINT joined by spaces', () => {
     const entrypoint = JSON.parse(last('ENTRYPOINT')) as string[];
     expect(env().AIRBYTE_ENTRYPOINT).toBe(entrypoint.join(' '));

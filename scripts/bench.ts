@@ -38,6 +38,16 @@ const CONNECTOR = path.join(DIST, 'connector', 'cli.js');
 const BARE_LOOP = path.join(DIST, 'scripts', 'bare-fetch-loop.js');
 const SIMULATOR = path.join(DIST, 'acceptance-tests', 'simulator', 'cli.js');
 const RESULTS = path.join(ROOT, '.bench', 'results.json');
+
+/**
+ * The connector runs as it is shipped: with the node flags of its shebang
+ * (`#!/usr/bin/env -S node <flags>`), which the Dockerfile's ENTRYPOINT repeats.
+ */
+function shippedNodeFlags(): string[] {
+  const first = readFileSync(CONNECTOR, 'utf8').split('\n')[0];
+  const m = /^#!\/usr\/bin\/env -S node(.*)$/.exec(first);
+  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
+}
 const GNU_TIME = '/usr/bin/time';
 
 const CEILING = 1000; // records/s: 10 requests/s × 100 records a page
@@ -344,7 +354,7 @@ function runConnector(url: string, limits: Limits, tmp: string): Promise<ChildRu
     JSON.stringify({ api_key: DEFAULT_API_KEY, base_url: url, requests_per_second: limits.requestsPerSecond, burst: limits.burst }),
   );
   writeFileSync(catalog, JSON.stringify(CATALOG));
-  return runMeasured([CONNECTOR, 'read', '--config', config, '--catalog', catalog], process.env, tmp);
+  return runMeasured([...shippedNodeFlags(), CONNECTOR, 'read', '--config', config, '--catalog', catalog], process.env, tmp);
 }
 
 function runBareLoop(url: string, tmp: string): Promise<ChildRun> {
