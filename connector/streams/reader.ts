@@ -43,7 +43,7 @@ export async function readStream(ctx: ReadContext, plan: StreamPlan, stateCursor
   // Records updated before start_date are never read, in either mode; state moves the bound forward.
   const since = def.cursor ? maxMicros(config.startDate, incremental ? stateCursor : undefined) : undefined;
   const pager = new OffsetPager({ limit: def.paginator.limit, hasCursor: def.cursor !== undefined, since });
-  const result: StreamResult = { stream: def.name, records: 0, pages: 0, restarts: 0 };
+  const result: Omit<StreamResult, 'restarts'> = { stream: def.name, records: 0, pages: 0 };
   const inFlight: InFlight[] = [];
   let running = false;
   let sinceLastState = 0;
@@ -97,7 +97,6 @@ export async function readStream(ctx: ReadContext, plan: StreamPlan, stateCursor
       if (verdict.kind === 'stale') continue;
       if (verdict.kind === 'restart') {
         abandon();
-        result.restarts++;
         output.log('INFO', `${def.name}: the list changed while paging (${verdict.reason}); resuming from the last record read.`);
         continue;
       }
@@ -112,12 +111,11 @@ export async function readStream(ctx: ReadContext, plan: StreamPlan, stateCursor
     // The final checkpoint, also when nothing was read: the next sync starts here.
     output.records(def.name, [], incremental ? checkpoint() : [streamState(def.name, {}, sinceLastState)]);
     output.emit(streamStatus(def.name, 'COMPLETE'));
-    return result;
   } catch (err) {
     abandon();
     result.error = asConnectorError(err);
     output.emit(errorMessageFor(result.error, def.name));
     output.emit(streamStatus(def.name, 'INCOMPLETE'));
-    return result;
   }
+  return { ...result, restarts: pager.restarts };
 }
