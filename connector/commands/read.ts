@@ -27,6 +27,9 @@ export async function runRead(configPath: string, catalogPath: string, statePath
       output.log('WARN', `${stream}: ${e.req.label} failed (${e.reason}); attempt ${e.attempt + 1} in ${(e.delayMs / 1000).toFixed(1)} s.`);
       if (e.rateLimitedUntil !== undefined && stream) output.emit(streamStatus(stream, 'RUNNING', e.rateLimitedUntil));
     },
+    onResponse: output.debug
+      ? (e) => output.log('DEBUG', `${e.label} → HTTP ${e.status} in ${e.ms} ms${e.attempts > 1 ? ` after ${e.attempts} attempts` : ''}`)
+      : undefined,
   });
   const started = Date.now();
   const results: StreamResult[] = [];

@@ -13,6 +13,8 @@ export interface ApiClientOptions {
   maxRetryMs?: number;
   timeoutMs?: number;
   onRetry?: (e: RetryEvent) => void;
+  /** Called once per request with its final outcome (for --debug logs). */
+  onResponse?: (e: { label: string; status: number; attempts: number; ms: number }) => void;
 }
 
 /**
@@ -25,10 +27,13 @@ export class ApiClient {
   private readonly send: Send;
   private readonly closeTransport: () => void;
 
+  private readonly onResponse: ApiClientOptions['onResponse'];
+
   constructor(
     private readonly config: Config,
     opts: ApiClientOptions = {},
   ) {
+    this.onResponse = opts.onResponse;
     const transport = createTransport({
       timeoutMs: opts.timeoutMs ?? config.requestTimeoutMs,
       maxSockets: config.maxConcurrentRequests,
@@ -54,8 +59,10 @@ export class ApiClient {
     const url = `${this.config.baseUrl}${path}?${query.toString()}`;
 
     let res: ApiResponse;
+    const started = Date.now();
     try {
       res = await this.send({ url, label, stream, signal });
+      this.onResponse?.({ label, status: res.status, attempts: res.attempts ?? 1, ms: Date.now() - started });
     } catch (err) {
       if (err instanceof NetworkError) {
         throw transientError(

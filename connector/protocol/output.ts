@@ -24,6 +24,10 @@ export class Output {
     this.debugEnabled = on;
   }
 
+  get debug(): boolean {
+    return this.debugEnabled;
+  }
+
   redact(text: string): string {
     return this.redactor.redact(text);
   }
