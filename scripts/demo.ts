@@ -26,6 +26,8 @@ type Message = Record<string, any>;
 
 interface StreamSummary {
   records: number;
+  pages?: number;
+  seconds?: string;
   states: number;
   lastState?: string;
   status?: string;
@@ -55,6 +57,10 @@ async function run(args: string[]): Promise<{ code: number | null; messages: Mes
     } else if (m.type === 'LOG' && m.log.level === 'WARN') {
       const stream = /^(\w+): /.exec(m.log.message)?.[1];
       if (stream) of(stream).retries++;
+    } else if (m.type === 'LOG' && m.log.level === 'INFO') {
+      // The connector's per-stream summary: "items: done, 1000 records, 11 pages, … 0.12 s"
+      const done = /^(\w+): (?:done|FAILED), \d+ records, (\d+) pages, .* ([\d.]+) s$/.exec(m.log.message);
+      if (done) Object.assign(of(done[1]), { pages: Number(done[2]), seconds: done[3] });
     }
   }
   const code = await new Promise<number | null>((r) => child.on('close', r));
@@ -63,9 +69,12 @@ async function run(args: string[]): Promise<{ code: number | null; messages: Mes
 
 function printSummary(title: string, r: Awaited<ReturnType<typeof run>>): void {
   say(`\n${title} (exit ${r.code}, ${r.seconds.toFixed(1)} s)`);
-  say(`  ${'stream'.padEnd(16)}${'status'.padEnd(11)}${'records'.padStart(8)}${'states'.padStart(8)}${'retries'.padStart(8)}  final state`);
+  say(`  ${'stream'.padEnd(16)}${'status'.padEnd(11)}${'records'.padStart(8)}${'pages'.padStart(7)}${'retries'.padStart(8)}${'states'.padStart(7)}${'time'.padStart(8)}  final state`);
   for (const [name, s] of r.summary) {
-    say(`  ${name.padEnd(16)}${(s.status ?? '-').padEnd(11)}${String(s.records).padStart(8)}${String(s.states).padStart(8)}${String(s.retries).padStart(8)}  ${s.lastState ?? '-'}`);
+    say(
+      `  ${name.padEnd(16)}${(s.status ?? '-').padEnd(11)}${String(s.records).padStart(8)}${String(s.pages ?? '-').padStart(7)}` +
+        `${String(s.retries).padStart(8)}${String(s.states).padStart(7)}${`${s.seconds ?? '-'} s`.padStart(8)}  ${s.lastState ?? '-'}`,
+    );
   }
 }
 
