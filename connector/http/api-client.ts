@@ -3,6 +3,7 @@ import { ConnectorError, systemError, transientError } from '../protocol/errors'
 import { fill, resolve } from './error-table';
 import { rateLimited, RetryEvent, retrying } from './interceptors';
 import { RateLimiter } from './rate-limiter';
+import { waitAskedMs } from './retry-timing';
 import { createTransport } from './transport';
 import { ApiResponse, compose, NetworkError, Send } from './types';
 
@@ -28,12 +29,14 @@ export class ApiClient {
   private readonly closeTransport: () => void;
 
   private readonly onResponse: ApiClientOptions['onResponse'];
+  private readonly maxRetryMs: number;
 
   constructor(
     private readonly config: Config,
     opts: ApiClientOptions = {},
   ) {
     this.onResponse = opts.onResponse;
+    this.maxRetryMs = opts.maxRetryMs ?? config.maxRetryMs;
     const transport = createTransport({
       timeoutMs: opts.timeoutMs ?? config.requestTimeoutMs,
       maxSockets: config.maxConcurrentRequests,
@@ -43,7 +46,7 @@ export class ApiClient {
     this.send = compose(
       transport.send,
       retrying(
-        { maxRetryMs: opts.maxRetryMs ?? config.maxRetryMs, initialDelayMs: config.retryInitialDelayMs },
+        { maxRetryMs: this.maxRetryMs, initialDelayMs: config.retryInitialDelayMs },
         opts.onRetry,
       ),
       rateLimited(limiter),
@@ -65,11 +68,13 @@ export class ApiClient {
       this.onResponse?.({ label, status: res.status, attempts: res.attempts ?? 1, ms: Date.now() - started });
     } catch (err) {
       if (err instanceof NetworkError) {
-        throw transientError(
+        const e = transientError(
           `Stream ${stream}: could not get an answer from the API at ${this.config.baseUrl} (${err.message}) after ` +
             `${err.attempts} attempt(s). Check base_url and the network; the next sync resumes from the last checkpoint.`,
           `${label}: ${err.code}`,
         );
+        e.exhausted = { networkCode: err.code, attempts: err.attempts };
+        throw e;
       }
       throw err;
     }
@@ -92,12 +97,14 @@ export class ApiClient {
         resolution.scope,
       );
     }
-    throw transientError(
+    const e = transientError(
       `Stream ${stream}: the API kept answering HTTP ${res.status} to ${label}; gave up after ${res.attempts ?? 1} ` +
-        `attempt(s) within max_retry_seconds=${this.config.maxRetryMs / 1000}. Records and state already emitted are valid; ` +
+        `attempt(s) within max_retry_seconds=${this.maxRetryMs / 1000}. Records and state already emitted are valid; ` +
         `the next sync resumes from the last checkpoint.`,
       `HTTP ${res.status}: ${snippet(res.body)}`,
     );
+    e.exhausted = { status: res.status, attempts: res.attempts ?? 1, retryAfterMs: res.status === 429 ? waitAskedMs(res.headers) : undefined };
+    throw e;
   }
 
   close(): void {

@@ -1,6 +1,6 @@
 import { resolve } from './error-table';
 import { RateLimiter } from './rate-limiter';
-import { backoffMs, retryAfterMs } from './retry-timing';
+import { backoffMs, waitAskedMs } from './retry-timing';
 import { ApiRequest, Interceptor, NetworkError, sleep } from './types';
 
 /** Every attempt waits for a token; every answer teaches the limiter what the API has left. */
@@ -13,7 +13,7 @@ export const rateLimited =
     const res = await next(req);
     limiter.observe(res.headers, sequence);
     if (res.status === 429) {
-      const wait = retryAfterMs(res.headers.get('retry-after')) ?? resetMs(res.headers.get('x-ratelimit-reset'));
+      const wait = waitAskedMs(res.headers);
       if (wait !== undefined) limiter.pauseUntil(Date.now() + wait);
     }
     return { ...res, sequence };
@@ -62,7 +62,7 @@ export const retrying =
         reason = `HTTP ${res.status}`;
         if (action === 'rate_limited') {
           rateLimited = true;
-          floorMs = retryAfterMs(res.headers.get('retry-after')) ?? resetMs(res.headers.get('x-ratelimit-reset'));
+          floorMs = waitAskedMs(res.headers);
         }
         const delayMs = nextDelay(policy, attempt, floorMs);
         if (Date.now() - started + delayMs > policy.maxRetryMs) return { ...res, attempts: attempt };
@@ -85,10 +85,4 @@ function nextDelay(policy: RetryPolicy, attempt: number, floorMs: number | undef
   const random = policy.random ?? Math.random;
   if (floorMs !== undefined) return floorMs + Math.round(random() * 50);
   return backoffMs(attempt, policy.initialDelayMs, policy.maxDelayMs ?? 60_000, random);
-}
-
-function resetMs(header: string | null): number | undefined {
-  if (header === null) return undefined;
-  const s = Number(header);
-  return Number.isFinite(s) && s >= 0 ? Math.ceil(s * 1000) : undefined;
 }

@@ -1,4 +1,4 @@
-import { backoffMs, retryAfterMs } from './retry-timing';
+import { backoffMs, retryAfterMs, waitAskedMs } from './retry-timing';
 
 describe('retryAfterMs', () => {
   const now = Date.parse('2026-11-25T12:00:00Z');
@@ -28,5 +28,15 @@ describe('backoffMs', () => {
     expect(backoffMs(3, 1000, 60_000, () => 1)).toBe(4000);
     expect(backoffMs(3, 1000, 60_000, () => 0)).toBe(2000);
     expect(backoffMs(20, 1000, 60_000, () => 1)).toBe(60_000);
+  });
+});
+
+describe('waitAskedMs', () => {
+  const headers = (h: Record<string, string>) => ({ get: (n: string) => h[n.toLowerCase()] ?? null });
+  test('prefers Retry-After, falls back to X-RateLimit-Reset, else undefined', () => {
+    expect(waitAskedMs(headers({ 'retry-after': '2', 'x-ratelimit-reset': '5' }))).toBe(2000);
+    expect(waitAskedMs(headers({ 'x-ratelimit-reset': '0.5' }))).toBe(500);
+    expect(waitAskedMs(headers({ 'x-ratelimit-reset': 'soon' }))).toBeUndefined();
+    expect(waitAskedMs(headers({}))).toBeUndefined();
   });
 });

@@ -29,3 +29,15 @@ export function backoffMs(attempt: number, initialMs: number, maxMs = 60_000, ra
   const d = Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
   return d / 2 + random() * (d / 2);
 }
+
+/** Seconds until the API's rate-limit window resets (X-RateLimit-Reset), in ms. */
+function resetMs(header: string | null | undefined): number | undefined {
+  if (header == null) return undefined;
+  const s = Number(header);
+  return Number.isFinite(s) && s >= 0 ? Math.ceil(s * 1000) : undefined;
+}
+
+/** How long a response asks the client to wait: Retry-After, else X-RateLimit-Reset; undefined when neither says. */
+export function waitAskedMs(headers: { get(name: string): string | null }, now: number = Date.now()): number | undefined {
+  return retryAfterMs(headers.get('retry-after'), now) ?? resetMs(headers.get('x-ratelimit-reset'));
+}

@@ -5,7 +5,26 @@ import { AirbyteMessage, errorTrace, FailureType } from './messages';
  * running the sync (what failed and what to do), `internal` for the developer.
  * Neither may contain the api_key; the output redacts both anyway.
  */
+/**
+ * Set on the error of a request that kept failing in a retryable way (no
+ * answer, 429, 5xx) for its whole retry budget: what it last saw. Callers use
+ * it to tell an outage from a broken request, and `check` to say when to try
+ * again.
+ */
+export interface RetriesExhausted {
+  /** The last HTTP status, or undefined when the API could not be reached at all. */
+  status?: number;
+  /** The network error code (ECONNREFUSED, TIMEOUT, …) when there was no answer. */
+  networkCode?: string;
+  attempts: number;
+  /** What the last 429's Retry-After (or X-RateLimit-Reset) asked for, in ms. */
+  retryAfterMs?: number;
+}
+
 export class ConnectorError extends Error {
+  /** Present when retries ran out on a retryable failure (see RetriesExhausted). */
+  exhausted?: RetriesExhausted;
+
   constructor(
     message: string,
     readonly failureType: FailureType,
