@@ -11,5 +11,6 @@ export type {
   SimulatorStats,
   RateLimitConfig,
   DriftConfig,
+  ChurnConfig,
 } from './types';
 export { parseTimestamp, formatTimestamp } from './time';

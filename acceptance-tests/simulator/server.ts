@@ -4,6 +4,7 @@
  */
 import http from 'http';
 import { AddressInfo } from 'net';
+import { Churn } from './churn';
 import { Body, Page, errorBody, faultErrorBody, jsonBody, malformedPage } from './bodies';
 import { GenerationContext, generateRecord, indexOfId } from './data';
 import { FaultInjector, faultStatus, retryAfterHeader } from './faults';
@@ -13,6 +14,7 @@ import { ResourceStore } from './store';
 import { nowMicros } from './time';
 import { Timeline } from './timeline';
 import {
+  ChurnConfig,
   DEFAULT_API_KEY,
   DriftConfig,
   FaultRule,
@@ -64,9 +66,11 @@ class SimulatorServer implements Simulator {
   private extraFields: boolean;
   private drift: DriftConfig | null = null;
   private driftServed = 0;
+  private churn: Churn | null = null;
+  private churnUpdatesBefore = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
-  private counters: SimulatorStats = { requests: 0, byStatus: {}, byPath: {}, log: [] };
+  private counters: Omit<SimulatorStats, 'churnUpdates'> = { requests: 0, byStatus: {}, byPath: {}, log: [] };
 
   constructor(private readonly opts: SimulatorOptions) {
     const seed = opts.seed ?? 42;
@@ -91,6 +95,7 @@ class SimulatorServer implements Simulator {
     this.limiter = new RateLimiter(opts.rateLimit ?? null);
     this.faults = new FaultInjector(opts.faults ?? []);
     this.setDrift(opts.drift ?? null);
+    this.setChurn(opts.churn ?? null);
 
     this.server = http.createServer({ keepAlive: true }, (req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 30_000;
@@ -115,7 +120,13 @@ class SimulatorServer implements Simulator {
 
   stats(): SimulatorStats {
     const { requests, byStatus, byPath, log } = this.counters;
-    return { requests, byStatus: { ...byStatus }, byPath: { ...byPath }, log: log.map((e) => ({ ...e, query: { ...e.query } })) };
+    return {
+      requests,
+      byStatus: { ...byStatus },
+      byPath: { ...byPath },
+      log: log.map((e) => ({ ...e, query: { ...e.query } })),
+      churnUpdates: this.churnUpdatesBefore + (this.churn?.updates ?? 0),
+    };
   }
 
   setFaults(rules: FaultRule[]): void {
@@ -129,6 +140,7 @@ class SimulatorServer implements Simulator {
     if (patch.extraFields !== undefined) this.extraFields = patch.extraFields;
     if (patch.rateLimit !== undefined) this.limiter.configure(patch.rateLimit);
     if (patch.drift !== undefined) this.setDrift(patch.drift);
+    if (patch.churn !== undefined) this.setChurn(patch.churn);
   }
 
   update(resource: Resource, ids: string[]): void {
@@ -148,6 +160,7 @@ class SimulatorServer implements Simulator {
 
   close(): Promise<void> {
     this.closed = true;
+    this.churn?.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     return new Promise((resolve) => {
@@ -237,6 +250,7 @@ class SimulatorServer implements Simulator {
 
   /** Drift: after every Nth served list request, records the client has already passed move to the end. */
   private afterServed(resource: Resource, params: ListParams): void {
+    if (this.churn?.config.resource === resource) this.churn.served();
     const drift = this.drift;
     if (!drift || drift.resource !== resource) return;
     this.driftServed++;
@@ -250,6 +264,14 @@ class SimulatorServer implements Simulator {
       entries.map((e) => e.index),
       nowMicros(),
     );
+  }
+
+  private setChurn(churn: ChurnConfig | null): void {
+    if (this.churn) {
+      this.churnUpdatesBefore += this.churn.updates;
+      this.churn.stop();
+    }
+    this.churn = churn ? new Churn({ ...churn }, this.stores[churn.resource], this.ctx.seed) : null;
   }
 
   private setDrift(drift: DriftConfig | null): void {

@@ -47,6 +47,15 @@ export interface DriftConfig {
   moves: number;
 }
 
+/** Records of `resource` updated at random while clients read (see churn.ts). */
+export interface ChurnConfig {
+  resource: Resource;
+  /** Updates after every served list request of the resource. */
+  perRequest?: number;
+  /** Updates per second, on a steady clock. */
+  perSecond?: number;
+}
+
 export interface SimulatorOptions {
   host?: string;
   port?: number;
@@ -58,11 +67,12 @@ export interface SimulatorOptions {
   latencyMs?: number;
   faults?: FaultRule[];
   drift?: DriftConfig | null;
+  churn?: ChurnConfig | null;
   extraFields?: boolean;
 }
 
 export type MutableOptions = Partial<
-  Pick<SimulatorOptions, 'forbidden' | 'rateLimit' | 'latencyMs' | 'drift' | 'extraFields' | 'apiKeys'>
+  Pick<SimulatorOptions, 'forbidden' | 'rateLimit' | 'latencyMs' | 'drift' | 'churn' | 'extraFields' | 'apiKeys'>
 >;
 
 export interface RequestLogEntry {
@@ -79,6 +89,8 @@ export interface SimulatorStats {
   byStatus: Record<number, number>;
   byPath: Record<string, number>;
   log: RequestLogEntry[];
+  /** Records updated by churn so far. */
+  churnUpdates: number;
 }
 
 export interface Simulator {
