@@ -3,7 +3,9 @@ import { readJsonFile } from '../config/config';
 import { errorTrace, streamStatus } from '../protocol/messages';
 import type { Output } from '../protocol/output';
 import { readInputState } from '../state/input-state';
+import { resumeFrom } from '../state/stream-state';
 import { planStreams } from '../streams/configured-catalog';
+import { OutageGuard, PROBE_MAX_RETRY_MS, PROBE_TIMEOUT_MS } from '../streams/outage-guard';
 import { readStream, StreamResult } from '../streams/reader';
 import { loadConfig } from './load-config';
 
@@ -17,6 +19,8 @@ export async function runRead(configPath: string, catalogPath: string, statePath
   const config = loadConfig(configPath, output);
   const { plans, warnings } = planStreams(readJsonFile(catalogPath, 'catalog'));
   const state = readInputState(statePath);
+  // Every stream's state is read before the first request: a broken one fails the read at once.
+  const resumptions = plans.map((p) => resumeFrom({ name: p.def.name, cursorField: p.def.cursor?.field }, p.syncMode, state.get(p.def.name)));
   for (const w of warnings) output.log('WARN', w);
 
   const retries = new Map<string, number>();
@@ -31,10 +35,11 @@ export async function runRead(configPath: string, catalogPath: string, statePath
       ? (e) => output.log('DEBUG', `${e.label} → HTTP ${e.status} in ${e.ms} ms${e.attempts > 1 ? ` after ${e.attempts} attempts` : ''}`)
       : undefined,
   });
+  const outage = new OutageGuard({ maxRetryMs: PROBE_MAX_RETRY_MS, timeoutMs: PROBE_TIMEOUT_MS });
   const started = Date.now();
   const results: StreamResult[] = [];
   try {
-    for (const plan of plans) {
+    for (const [i, plan] of plans.entries()) {
       const fatal = results.find((r) => r.error?.scope === 'sync');
       if (fatal) {
         output.emit(streamStatus(plan.def.name, 'STARTED'));
@@ -49,12 +54,13 @@ export async function runRead(configPath: string, catalogPath: string, statePath
         continue;
       }
       const t0 = Date.now();
-      const r = await readStream({ config, client, output }, plan, state.get(plan.def.name));
+      const r = await readStream({ config, client, output, outage }, plan, resumptions[i]);
       results.push(r);
+      outage.streamEnded(r.stream, r.error);
       output.log(
         'INFO',
-        `${r.stream}: ${r.error ? 'FAILED' : 'done'}, ${r.records} records, ${r.pages} pages, ${retries.get(r.stream) ?? 0} retries, ` +
-          `${r.restarts} restarts, state ${r.checkpoint ?? '-'}, ${((Date.now() - t0) / 1000).toFixed(2)} s`,
+        `${r.stream}: ${r.error ? 'FAILED' : 'done'}, ${r.records} records, ${r.pages} pages, ${r.passes} pass(es), ` +
+          `${retries.get(r.stream) ?? 0} retries, ${r.restarts} restarts, state ${r.checkpoint ?? '-'}, ${((Date.now() - t0) / 1000).toFixed(2)} s`,
       );
     }
   } finally {

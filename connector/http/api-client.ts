@@ -1,13 +1,23 @@
 import type { Config } from '../config/config';
 import { ConnectorError, systemError, transientError } from '../protocol/errors';
+import { ApiClock } from './api-clock';
 import { fill, resolve } from './error-table';
-import { rateLimited, RetryEvent, retrying } from './interceptors';
+import { observingClock, rateLimited, RetryEvent, retrying } from './interceptors';
 import { RateLimiter } from './rate-limiter';
 import { waitAskedMs } from './retry-timing';
 import { createTransport } from './transport';
 import { ApiResponse, compose, NetworkError, Send } from './types';
 
 export type QueryParams = Record<string, string | number | undefined>;
+
+/** Per-request settings: cancellation, and a shorter budget for probes. */
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Retry budget for this request, if shorter than the client's. */
+  maxRetryMs?: number;
+  /** Timeout of each attempt of this request, if shorter than the client's. */
+  timeoutMs?: number;
+}
 
 export interface ApiClientOptions {
   /** Overrides for `check`, which must answer within seconds. */
@@ -25,6 +35,8 @@ export interface ApiClientOptions {
  * The api_key is added here and only here, in the query string.
  */
 export class ApiClient {
+  /** The API's clock, learnt from the Date header of every response. */
+  readonly clock = new ApiClock();
   private readonly send: Send;
   private readonly closeTransport: () => void;
 
@@ -50,11 +62,12 @@ export class ApiClient {
         opts.onRetry,
       ),
       rateLimited(limiter),
+      observingClock(this.clock),
     );
   }
 
   /** GET a JSON document; `stream` names the stream in error messages. */
-  async getJson(stream: string, path: string, params: QueryParams, signal?: AbortSignal): Promise<{ body: unknown; label: string }> {
+  async getJson(stream: string, path: string, params: QueryParams, opts: RequestOptions = {}): Promise<{ body: unknown; label: string }> {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v !== undefined) query.set(k, String(v));
     const label = `GET ${path}?${query.toString()}`;
@@ -64,7 +77,7 @@ export class ApiClient {
     let res: ApiResponse;
     const started = Date.now();
     try {
-      res = await this.send({ url, label, stream, signal });
+      res = await this.send({ url, label, stream, signal: opts.signal, maxRetryMs: opts.maxRetryMs, timeoutMs: opts.timeoutMs });
       this.onResponse?.({ label, status: res.status, attempts: res.attempts ?? 1, ms: Date.now() - started });
     } catch (err) {
       if (err instanceof NetworkError) {
@@ -99,7 +112,7 @@ export class ApiClient {
     }
     const e = transientError(
       `Stream ${stream}: the API kept answering HTTP ${res.status} to ${label}; gave up after ${res.attempts ?? 1} ` +
-        `attempt(s) within max_retry_seconds=${this.maxRetryMs / 1000}. Records and state already emitted are valid; ` +
+        `attempt(s) within ${budgetText(this.maxRetryMs, opts.maxRetryMs)}. Records and state already emitted are valid; ` +
         `the next sync resumes from the last checkpoint.`,
       `HTTP ${res.status}: ${snippet(res.body)}`,
     );
@@ -110,6 +123,11 @@ export class ApiClient {
   close(): void {
     this.closeTransport();
   }
+}
+
+/** The retry budget a request had, as a message says it. */
+function budgetText(clientMs: number, requestMs: number | undefined): string {
+  return requestMs !== undefined && requestMs < clientMs ? `a probe's ${requestMs / 1000} s` : `max_retry_seconds=${clientMs / 1000}`;
 }
 
 function snippet(body: string): string {

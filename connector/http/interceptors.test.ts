@@ -1,4 +1,5 @@
-import { rateLimited, retrying } from './interceptors';
+import { ApiClock } from './api-clock';
+import { observingClock, rateLimited, retrying } from './interceptors';
 import { RateLimiter } from './rate-limiter';
 import { ApiResponse, compose, NetworkError, Send } from './types';
 
@@ -51,6 +52,15 @@ describe('retrying', () => {
     expect(events[0].rateLimitedUntil).toBeDefined();
   });
 
+  test('a request may ask for a shorter budget than the policy (a probe), never a longer one', async () => {
+    const short = scripted([response(503), response(503), response(200)]);
+    const res = await compose(short, retrying({ maxRetryMs: 60_000, initialDelayMs: 1000, random: () => 0 }))({ ...req, maxRetryMs: 100 });
+    expect([res.status, res.attempts]).toEqual([503, 1]);
+    const long = scripted([response(503), response(200)]);
+    const res2 = await compose(long, retrying({ maxRetryMs: 0, initialDelayMs: 1000 }))({ ...req, maxRetryMs: 60_000 });
+    expect([res2.status, res2.attempts]).toEqual([503, 1]);
+  });
+
   test('gives up when the next wait would pass the budget, returning the last answer', async () => {
     const t = scripted([response(503), response(503), response(503)]);
     const res = await compose(t, retrying({ maxRetryMs: 0, initialDelayMs: 1000 }))(req);
@@ -86,5 +96,14 @@ describe('rateLimited', () => {
     const send = compose(t, rateLimited(limiter));
     expect((await send(req)).sequence).toBe(1);
     expect((await send(req)).sequence).toBe(2);
+  });
+});
+
+describe('observingClock', () => {
+  test('every answer, retried ones included, teaches the clock', async () => {
+    const clock = new ApiClock({ marginWithoutDateMs: 300_000, now: () => Date.parse('2026-11-27T12:00:00.500Z') });
+    const t = scripted([response(503, { date: 'Fri, 27 Nov 2026 11:00:00 GMT' }), response(200, { date: 'Fri, 27 Nov 2026 11:00:01 GMT' })]);
+    await compose(t, retrying(fast), observingClock(clock))(req);
+    expect(clock.now()).toBe(BigInt(Date.parse('2026-11-27T11:00:01.000Z')) * 1000n);
   });
 });

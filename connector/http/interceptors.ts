@@ -1,3 +1,4 @@
+import type { ApiClock } from './api-clock';
 import { resolve } from './error-table';
 import { RateLimiter } from './rate-limiter';
 import { backoffMs, waitAskedMs } from './retry-timing';
@@ -19,8 +20,19 @@ export const rateLimited =
     return { ...res, sequence };
   };
 
+/** Every answer's Date header teaches the clock where the API's "now" is (see api-clock.ts). */
+export const observingClock =
+  (clock: ApiClock): Interceptor =>
+  (next) =>
+  async (req) => {
+    const sentAt = clock.localTime();
+    const res = await next(req);
+    clock.observe(res.headers.get('date'), clock.localTime(), sentAt);
+    return res;
+  };
+
 export interface RetryPolicy {
-  /** Total time one request may spend retrying, from its first attempt. */
+  /** Total time one request may spend retrying, from its first attempt (a request may ask for less). */
   maxRetryMs: number;
   /** Backoff of the first retry; doubles each time. */
   initialDelayMs: number;
@@ -51,6 +63,7 @@ export const retrying =
   (next) =>
   async (req) => {
     const started = Date.now();
+    const budgetMs = Math.min(policy.maxRetryMs, req.maxRetryMs ?? Infinity);
     for (let attempt = 1; ; attempt++) {
       let reason: string;
       let floorMs: number | undefined;
@@ -65,7 +78,7 @@ export const retrying =
           floorMs = waitAskedMs(res.headers);
         }
         const delayMs = nextDelay(policy, attempt, floorMs);
-        if (Date.now() - started + delayMs > policy.maxRetryMs) return { ...res, attempts: attempt };
+        if (Date.now() - started + delayMs > budgetMs) return { ...res, attempts: attempt };
         onRetry({ req, attempt, reason, delayMs, rateLimitedUntil: rateLimited ? Date.now() + delayMs : undefined });
         await sleep(delayMs, req.signal);
       } catch (err) {
@@ -73,7 +86,7 @@ export const retrying =
         err.attempts = attempt;
         reason = err.message;
         const delayMs = nextDelay(policy, attempt, undefined);
-        if (Date.now() - started + delayMs > policy.maxRetryMs) throw err;
+        if (Date.now() - started + delayMs > budgetMs) throw err;
         onRetry({ req, attempt, reason, delayMs });
         await sleep(delayMs, req.signal);
       }

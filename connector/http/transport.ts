@@ -22,7 +22,8 @@ export function createTransport(opts: TransportOptions): { send: Send; close(): 
   };
   const send: Send = async (req: ApiRequest): Promise<ApiResponse> => {
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), opts.timeoutMs);
+    const timeoutMs = Math.min(req.timeoutMs ?? Infinity, opts.timeoutMs);
+    const timer = setTimeout(() => timeout.abort(), timeoutMs);
     const onOuterAbort = () => timeout.abort();
     req.signal?.addEventListener('abort', onOuterAbort, { once: true });
     try {
@@ -38,7 +39,7 @@ export function createTransport(opts: TransportOptions): { send: Send; close(): 
     } catch (err) {
       if (req.signal?.aborted) throw req.signal.reason ?? err;
       if (timeout.signal.aborted) {
-        throw new NetworkError(`no complete answer within ${opts.timeoutMs / 1000} s`, 'TIMEOUT');
+        throw new NetworkError(`no complete answer within ${timeoutMs / 1000} s`, 'TIMEOUT');
       }
       const e = err as { code?: string; errno?: string; message?: string };
       const code = e.code ?? e.errno ?? 'NETWORK';

@@ -12,6 +12,10 @@ export interface ApiRequest {
   /** The stream the request serves, for status messages. */
   stream?: string;
   signal?: AbortSignal;
+  /** A shorter retry budget than the client's, for probes (see RetryPolicy.maxRetryMs). */
+  maxRetryMs?: number;
+  /** A shorter timeout per attempt than the client's, for probes. */
+  timeoutMs?: number;
 }
 
 export interface ApiResponse {

@@ -18,7 +18,9 @@ class FakeList {
     this.clock = (this.rows.at(-1)?.cursor ?? 0n) + 1_000_000n;
   }
   page(req: PageRequest): Page {
-    const matching = this.rows.filter((r) => !this.hasCursor || req.since === undefined || r.cursor! >= req.since);
+    const matching = this.rows.filter(
+      (r) => !this.hasCursor || ((req.since === undefined || r.cursor! >= req.since) && (req.before === undefined || r.cursor! < req.before)),
+    );
     return { rows: matching.slice(req.offset, req.offset + req.limit), total: matching.length };
   }
   move(index: number): void {
@@ -175,6 +177,76 @@ describe('OffsetPager without a cursor (ordered by id only)', () => {
     });
     const got = new Set(ids(emitted));
     expect(original.filter((id, i) => i !== 5 && !got.has(id))).toEqual([]);
+  });
+});
+
+describe('OffsetPager over a bounded window (updated_before)', () => {
+  test('every request carries the bound; records updated during the read leave the window and the read still ends', () => {
+    const list = new FakeList(1000, everySecond);
+    const before = list.clock; // "now" when the window was planned: every record is older
+    const atStart = ids(list.rows);
+    const moved = new Set<string>();
+    const seen: (bigint | undefined)[] = [];
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pager = new OffsetPager({ limit: 100, hasCursor: true, before });
+    // A hot table: every request is followed by 30 updates anywhere in the list, read or not.
+    const { emitted } = drain(list, pager, {
+      inFlight: 4,
+      beforeServe: (req) => {
+        seen.push(req.before);
+        for (let k = 0; k < 30; k++) {
+          const i = Math.floor(random() * list.rows.length);
+          moved.add(list.rows[i].id);
+          list.move(i);
+        }
+      },
+    });
+    expect(seen.every((b) => b === before)).toBe(true);
+    const got = ids(emitted);
+    expect(new Set(got).size).toBe(got.length); // nothing emitted twice
+    expect(got.length).toBeLessThanOrEqual(1000); // the window only shrinks: the read cannot chase updates
+    // Every record that was not updated during the read is emitted; the others are left for a later window.
+    expect(atStart.filter((id) => !moved.has(id) && !got.includes(id))).toEqual([]);
+    expect(emitted.every((r) => r.cursor! < before)).toBe(true);
+  });
+});
+
+describe('OffsetPager resuming a list without a cursor from a checkpoint', () => {
+  const resumeOf = (pager: OffsetPager) => ({ id: pager.position!.id, offset: pager.positionOffset! });
+
+  test('its position is the last record emitted and its offset', () => {
+    const list = new FakeList(250, () => 0n, false);
+    const pager = new OffsetPager({ limit: 100, hasCursor: false });
+    const r0 = pager.next()!;
+    pager.accept(r0, list.page(r0));
+    expect(resumeOf(pager)).toEqual({ id: list.rows[99].id, offset: 99 });
+    const r1 = pager.next()!;
+    pager.accept(r1, list.page(r1));
+    expect(resumeOf(pager)).toEqual({ id: list.rows[198].id, offset: 198 });
+  });
+
+  test('goes on right after the checkpoint record', () => {
+    const list = new FakeList(777, () => 0n, false);
+    const { emitted } = drain(list, new OffsetPager({ limit: 100, hasCursor: false, resumeAfter: { id: list.rows[300].id, offset: 300 } }));
+    expect(ids(emitted)).toEqual(ids(list.rows.slice(301)));
+  });
+
+  test('rows removed before the checkpoint record: it is found behind its offset, nothing after it is skipped', () => {
+    const list = new FakeList(777, () => 0n, false);
+    const after = ids(list.rows.slice(301));
+    for (let k = 0; k < 40; k++) list.remove(10);
+    const { emitted } = drain(list, new OffsetPager({ limit: 100, hasCursor: false, resumeAfter: { id: 'r000300', offset: 300 } }));
+    expect(ids(emitted)).toEqual(after);
+  });
+
+  test('the checkpoint record is gone: the list is read from the start (duplicates, never a loss)', () => {
+    const list = new FakeList(777, () => 0n, false);
+    list.remove(300);
+    const pager = new OffsetPager({ limit: 100, hasCursor: false, resumeAfter: { id: 'r000300', offset: 300 } });
+    const { emitted } = drain(list, pager);
+    expect(ids(emitted)).toEqual(ids(list.rows));
+    expect(pager.restarts).toBeLessThanOrEqual(3);
   });
 });
 

@@ -38,6 +38,8 @@ export interface PageRequest {
   limit: number;
   /** Inclusive lower bound on the cursor, if any. */
   since?: Micros;
+  /** Exclusive upper bound on the cursor: the window the pager reads (see windows/). */
+  before?: Micros;
 }
 
 export type Verdict =
@@ -51,11 +53,22 @@ export interface PagerOptions {
   hasCursor: boolean;
   /** Initial lower bound (state or start_date). */
   since?: Micros;
+  /** Exclusive upper bound, fixed for the pager's life: records updated during the read leave the window. */
+  before?: Micros;
+  /**
+   * Lists without a cursor: go on after this record, last seen at this offset
+   * (a checkpoint of an unfinished full refresh). It is looked for at that
+   * offset and behind it; if it is gone, the list is read from the start.
+   */
+  resumeAfter?: { id: string; offset: number };
   /** Restarts allowed without any new record in between. */
   maxIdleRestarts?: number;
 }
 
 type FirstPageRule = 'none' | 'starts-with-emitted' | 'contains-anchor';
+
+/** Pages looked at behind a checkpoint's offset before reading a list without a cursor from the start. */
+const MAX_RESUME_LOOKBACKS = 2;
 
 export class OffsetPager {
   private query = 0;
@@ -73,6 +86,11 @@ export class OffsetPager {
   /** Last row emitted, and the ids emitted at its cursor instant. */
   private last: Row | undefined;
   private readonly emittedAtLastCursor = new Set<string>();
+  /** Offset at which `last` was seen. */
+  private lastOffset: number | undefined;
+  /** Still looking for `resumeAfter`: if it cannot be found, start over instead of failing. */
+  private resuming = false;
+  private resumeLookbacks = 0;
   private idleRestarts = 0;
   private finished = false;
   private readonly step: number;
@@ -82,6 +100,15 @@ export class OffsetPager {
     if (opts.limit < 2) throw new Error('the overlapping pager needs a page size of at least 2');
     this.step = opts.limit - 1;
     this.since = opts.since;
+    const resume = opts.resumeAfter;
+    if (resume && !opts.hasCursor) {
+      this.last = { id: resume.id, record: {} };
+      this.lastOffset = resume.offset;
+      this.firstOffset = resume.offset;
+      this.expectedOffset = resume.offset;
+      this.firstRule = 'contains-anchor';
+      this.resuming = true;
+    }
   }
 
   get done(): boolean {
@@ -91,6 +118,11 @@ export class OffsetPager {
   /** The last record emitted (its cursor is the checkpoint). */
   get position(): Row | undefined {
     return this.last;
+  }
+
+  /** The offset at which the last record emitted was seen (the checkpoint of a list without a cursor). */
+  get positionOffset(): number | undefined {
+    return this.lastOffset;
   }
 
   /**
@@ -141,7 +173,11 @@ export class OffsetPager {
     const fresh = rows.slice(skip);
     this.checkOrder(fresh, req);
     for (const row of fresh) this.remember(row);
-    if (fresh.length) this.idleRestarts = 0;
+    if (fresh.length) {
+      this.idleRestarts = 0;
+      this.lastOffset = req.offset + rows.length - 1;
+    }
+    this.resuming = false;
     if (rows.length) this.anchor = rows[rows.length - 1];
     this.expectedOffset = req.offset + this.step;
     if (rows.length < this.opts.limit) this.finished = true;
@@ -163,7 +199,7 @@ export class OffsetPager {
   }
 
   private request(offset: number): PageRequest {
-    return { query: this.query, offset, limit: this.opts.limit, since: this.since };
+    return { query: this.query, offset, limit: this.opts.limit, since: this.since, before: this.opts.before };
   }
 
   /** How many leading rows of a query's first page were already emitted, or why the page cannot be trusted. */
@@ -236,6 +272,17 @@ export class OffsetPager {
       this.firstOffset = firstPageFailed && previousRule === 'starts-with-emitted' ? 0 : guess;
     } else {
       if (firstPageFailed && previousRule === 'contains-anchor') {
+        // A checkpoint's record has moved at most a page or two, if it is still there at all.
+        if (this.resuming && (previousFirst === 0 || ++this.resumeLookbacks > MAX_RESUME_LOOKBACKS)) {
+          // The record of the checkpoint is gone: read everything again rather than skip what followed it.
+          this.resuming = false;
+          this.last = undefined;
+          this.lastOffset = undefined;
+          this.firstOffset = 0;
+          this.firstRule = 'none';
+          this.expectedOffset = 0;
+          return { kind: 'restart', reason: `${reason}; the record of the checkpoint is gone, so the list is read from the start` };
+        }
         if (previousFirst === 0) {
           throw transientError(
             `Records were removed or reordered while paging, and the last record read (${JSON.stringify(this.last?.id)}) ` +

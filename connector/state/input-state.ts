@@ -1,19 +1,19 @@
 import { existsSync, readFileSync } from 'fs';
 import { jsonErrorWhere } from '../config/config';
 import { configError } from '../protocol/errors';
-import { Micros, parseTimestamp } from './timestamp';
 
-/** Cursor per stream name, from the --state file. */
-export type InputState = Map<string, Micros>;
+/** The stream_state blob per stream name, from the --state file (see stream-state.ts for what a blob means). */
+export type InputState = Map<string, Record<string, unknown>>;
 
 /**
- * Reads the state the platform hands back: a JSON array of STREAM state
+ * Reads the state the platform hands back, one blob per stream, checked for
+ * shape only (what a blob says is read per stream by stream-state.ts): a JSON array of STREAM state
  * messages (the current protocol), a GLOBAL message's stream_states, or a
  * legacy object keyed by stream name. A missing, empty or `null` file means no
  * state (Airbyte's acceptance tests pass --state with an empty file).
  * Anything else is a config_error that says how to fix it.
  */
-export function readInputState(path: string | undefined, cursorField = 'updated_at'): InputState {
+export function readInputState(path: string | undefined): InputState {
   const state: InputState = new Map();
   if (path === undefined) return state;
   if (!existsSync(path)) throw configError(`The state file '${path}' does not exist. Pass the state the last sync emitted, or omit --state.`);
@@ -31,16 +31,7 @@ export function readInputState(path: string | undefined, cursorField = 'updated_
     if (typeof stream !== 'string' || stream === '') throw shape(`${where} has no stream_descriptor.name`);
     if (blob === null || blob === undefined) return; // a reset stream
     if (typeof blob !== 'object' || Array.isArray(blob)) throw shape(`the stream_state of '${stream}' is not an object`);
-    const value = (blob as Record<string, unknown>)[cursorField];
-    if (value === undefined || value === null) return;
-    const at = parseTimestamp(value);
-    if (at === undefined) {
-      throw configError(
-        `The state for stream '${stream}' has ${cursorField}=${JSON.stringify(value)}, which is not an RFC 3339 timestamp ` +
-          `(e.g. 2024-05-01T10:00:00Z). Fix the state or reset the stream.`,
-      );
-    }
-    state.set(stream, at);
+    state.set(stream, blob as Record<string, unknown>);
   };
 
   if (Array.isArray(raw)) {

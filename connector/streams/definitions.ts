@@ -35,10 +35,12 @@ export interface CursorSpec {
   field: string;
   /** Query parameter for the inclusive lower bound. */
   sinceParam: string;
+  /** Query parameter for the exclusive upper bound (bounded reads, see windows/). */
+  beforeParam: string;
 }
 
 const offsetPaging: OffsetPaginatorSpec = { type: 'offset', offsetParam: 'offset', limitParam: 'limit', limit: 100 };
-const updatedAt: CursorSpec = { field: 'updated_at', sinceParam: 'updated_since' };
+const updatedAt: CursorSpec = { field: 'updated_at', sinceParam: 'updated_since', beforeParam: 'updated_before' };
 
 const stream = (name: string, jsonSchema: object, cursor?: CursorSpec): StreamDefinition => ({
   name,

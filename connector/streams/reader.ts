@@ -1,17 +1,25 @@
 import type { Config } from '../config/config';
-import type { ApiClient } from '../http/api-client';
+import type { ApiClient, RequestOptions } from '../http/api-client';
+import { sleep } from '../http/types';
+import { InFlightLimit } from '../paging/in-flight';
 import { OffsetPager, PageRequest } from '../paging/offset-pager';
+import { PageFetcher, PassHooks, readPass } from '../paging/page-loop';
 import { asConnectorError, ConnectorError, errorMessageFor } from '../protocol/errors';
-import { AirbyteMessage, estimate, streamState, streamStatus } from '../protocol/messages';
+import { streamStatus } from '../protocol/messages';
 import type { Output } from '../protocol/output';
-import { Page, selectPage } from '../records/selector';
+import { Page, Row, selectPage } from '../records/selector';
+import { ResumePoint, Resumption, stateBlob } from '../state/stream-state';
 import { formatTimestamp, maxMicros, Micros } from '../state/timestamp';
+import { PassPlanner } from '../windows/pass-planner';
 import type { StreamPlan } from './configured-catalog';
+import type { OutageGuard } from './outage-guard';
+import { StreamOutput } from './stream-output';
 
 export interface ReadContext {
   config: Config;
   client: ApiClient;
   output: Output;
+  outage: OutageGuard;
 }
 
 export interface StreamResult {
@@ -19,103 +27,146 @@ export interface StreamResult {
   records: number;
   pages: number;
   restarts: number;
-  /** The cursor of the last STATE emitted, if any. */
+  /** Passes over bounded windows (streams with a cursor). */
+  passes: number;
+  /** The last STATE blob emitted, as JSON. */
   checkpoint?: string;
   error?: ConnectorError;
 }
 
-interface InFlight {
-  req: PageRequest;
-  abort: AbortController;
-  page: Promise<Page>;
-}
-
 /**
  * The generic engine: reads one stream of any definition.
- * config → plan → pager requests → HTTP (several in flight) → pages back in
- * order → records → RECORD and STATE messages. Statuses bracket the stream:
- * STARTED, RUNNING, then COMPLETE, or INCOMPLETE with an ERROR trace.
+ * plan + resume point → (probe) → bounded passes of pages → records → RECORD
+ * and STATE messages. Statuses bracket the stream: STARTED, RUNNING, then
+ * COMPLETE, or INCOMPLETE with an ERROR trace.
+ *
+ * Streams with a cursor are read in bounded windows (windows/pass-planner.ts),
+ * so a read ends however fast the records change; the list without one is
+ * read once, by id. Pages in flight adapt to how still the list holds
+ * (paging/in-flight.ts).
  */
-export async function readStream(ctx: ReadContext, plan: StreamPlan, stateCursor: Micros | undefined): Promise<StreamResult> {
+export async function readStream(ctx: ReadContext, plan: StreamPlan, resumption: Resumption): Promise<StreamResult> {
   const { def, syncMode } = plan;
-  const { output, config } = ctx;
-  const incremental = syncMode === 'incremental' && def.cursor !== undefined;
-  // Records updated before start_date are never read, in either mode; state moves the bound forward.
-  const since = def.cursor ? maxMicros(config.startDate, incremental ? stateCursor : undefined) : undefined;
-  const pager = new OffsetPager({ limit: def.paginator.limit, hasCursor: def.cursor !== undefined, since });
-  const result: Omit<StreamResult, 'restarts'> = { stream: def.name, records: 0, pages: 0 };
-  const inFlight: InFlight[] = [];
-  let running = false;
-  let sinceLastState = 0;
+  const { output, config, client } = ctx;
+  const shape = { name: def.name, cursorField: def.cursor?.field };
+  const out = new StreamOutput(output, def.name, (at) => stateBlob(shape, syncMode, at));
+  const inFlight = new InFlightLimit(config.maxConcurrentRequests);
+  const totals = { pages: 0, restarts: 0, passes: 0 };
+  const point = resumption.point;
+  // Records updated before start_date are never read, in either mode; a state moves the bound forward.
+  const lower = def.cursor ? maxMicros(config.startDate, point.kind === 'cursor' ? point.cursor : undefined) : undefined;
 
-  const fetchPage = (req: PageRequest): InFlight => {
-    const abort = new AbortController();
-    const params: Record<string, string | number | undefined> = {
-      [def.paginator.offsetParam]: req.offset,
-      [def.paginator.limitParam]: req.limit,
-    };
+  const get = (params: Record<string, string | number | undefined>, opts: RequestOptions) =>
+    client.getJson(def.name, def.path, params, opts).then(({ body, label }) => selectPage(def, body, label));
+  const fetchPage: PageFetcher = (req: PageRequest, signal) => {
+    const params: Record<string, string | number | undefined> = { [def.paginator.offsetParam]: req.offset, [def.paginator.limitParam]: req.limit };
     if (def.cursor && req.since !== undefined) params[def.cursor.sinceParam] = formatTimestamp(req.since);
-    const page = ctx.client
-      .getJson(def.name, def.path, params, abort.signal)
-      .then(({ body, label }) => selectPage(def, body, label));
-    page.catch(() => {}); // awaited in order below, or abandoned
-    return { req, abort, page };
+    if (def.cursor && req.before !== undefined) params[def.cursor.beforeParam] = formatTimestamp(req.before);
+    return get(params, { signal });
   };
-  const abandon = () => {
-    for (const f of inFlight.splice(0)) f.abort.abort();
-  };
-  /** A STATE for what has been emitted so far; none when it would repeat the last one. */
-  let statesEmitted = 0;
-  const checkpoint = (): AirbyteMessage[] => {
-    if (!incremental) return [];
-    const cursor = maxMicros(pager.position?.cursor, since);
-    const text = cursor === undefined ? undefined : formatTimestamp(cursor);
-    if (statesEmitted > 0 && sinceLastState === 0 && text === result.checkpoint) return [];
-    result.checkpoint = text;
-    const msg = streamState(def.name, text === undefined ? {} : { [def.cursor!.field]: text }, sinceLastState);
-    sinceLastState = 0;
-    statesEmitted++;
-    return [msg];
+  const restarted = (reason: string, restarts: number) => {
+    totals.restarts++;
+    if (restarts === 1 || /from the start/.test(reason)) {
+      output.log(
+        /from the start/.test(reason) ? 'WARN' : 'INFO',
+        `${def.name}: the list changed while paging (${reason}); resuming from the last record read. Later restarts are counted in the stream's summary.`,
+      );
+    } else output.log('DEBUG', `${def.name}: restart ${restarts} (${reason}).`);
   };
 
-  output.emit(streamStatus(def.name, 'STARTED'));
-  try {
-    for (;;) {
-      for (let r: PageRequest | undefined; inFlight.length < config.maxConcurrentRequests && (r = pager.next()); ) {
-        inFlight.push(fetchPage(r));
-      }
-      const head = inFlight.shift();
-      if (!head) break;
-      const page = await head.page;
-      result.pages++;
-      if (!running) {
-        running = true;
-        output.emit(streamStatus(def.name, 'RUNNING'));
-        if (page.total !== undefined) output.emit(estimate(def.name, page.total));
-      }
-      const verdict = pager.accept(head.req, page);
-      if (verdict.kind === 'stale') continue;
-      if (verdict.kind === 'restart') {
-        abandon();
-        output.log('INFO', `${def.name}: the list changed while paging (${verdict.reason}); resuming from the last record read.`);
-        continue;
-      }
-      const records = verdict.rows.map((r) => r.record);
-      result.records += records.length;
-      sinceLastState += records.length;
-      output.records(def.name, records, records.length ? checkpoint() : []);
-      await output.drain();
-      if (verdict.done) break;
+  /**
+   * One request on the first page of the stream, before the read: after an
+   * outage on a short budget (outage-guard.ts), and for the first stream with
+   * a cursor, to learn the API's clock from its Date header.
+   */
+  const probe = async (): Promise<void> => {
+    const suspicion = ctx.outage.suspicion;
+    if (!suspicion && (!def.cursor || client.clock.synced)) return;
+    const params: Record<string, string | number | undefined> = { [def.paginator.offsetParam]: 0, [def.paginator.limitParam]: 1 };
+    if (def.cursor && lower !== undefined) params[def.cursor.sinceParam] = formatTimestamp(lower);
+    try {
+      const page = await get(params, suspicion ? ctx.outage.probe : {});
+      out.answered(page.total);
+    } catch (err) {
+      const e = asConnectorError(err);
+      if (suspicion && e.exhausted) throw ctx.outage.probeFailed(def.name, e);
+      throw e;
+    } finally {
+      totals.pages++;
     }
-    abandon();
-    // The final checkpoint, also when nothing was read: the next sync starts here.
-    output.records(def.name, [], incremental ? checkpoint() : [streamState(def.name, {}, sinceLastState)]);
-    output.emit(streamStatus(def.name, 'COMPLETE'));
+    ctx.outage.cleared();
+  };
+
+  /** Bounded passes over [lower, now), [now, later), … until they stop shrinking (see PassPlanner). */
+  const readWindows = async (cursor: NonNullable<typeof def.cursor>): Promise<ResumePoint> => {
+    const planner = new PassPlanner(lower, def.paginator.limit, client.clock.latest());
+    const at = (c: Micros | undefined): ResumePoint => (c === undefined ? { kind: 'start' } : { kind: 'cursor', cursor: c });
+    for (let w; ; ) {
+      const wait = planner.notBefore;
+      if (wait !== undefined) await sleep(client.clock.msUntil(wait));
+      if (!(w = planner.next(client.clock.now()))) break;
+      const pager = new OffsetPager({ limit: def.paginator.limit, hasCursor: true, since: w.since, before: w.before });
+      const since = w.since;
+      const pass = await readPass(pager, fetchPage, inFlight, {
+        admit: (page: Page) => {
+          out.answered(page.total);
+          return planner.admit(page.total ?? page.rows.length);
+        },
+        rows: (rows: Row[]) => out.page(records(rows), at(maxMicros(pager.position?.cursor, since))),
+        restarted,
+      } satisfies PassHooks);
+      totals.pages += pass.pages;
+      if (!pass.admitted) break;
+      totals.passes++;
+      planner.complete();
+      out.checkpoint(at(planner.checkpoint));
+    }
+    if (planner.unread !== undefined) {
+      output.log(
+        'WARN',
+        `${def.name}: ${planner.unread} record(s) changed faster than they could be read (passes of ${planner.passSizes.join(', ')} records, ` +
+          `each bounded by ${cursor.beforeParam}, stopped shrinking). The stream is complete up to ` +
+          `${formatTimestamp(planner.checkpoint!)}; the next sync picks them up.`,
+      );
+    }
+    return at(planner.checkpoint);
+  };
+
+  /** The list without a cursor: one pass by id, resumable from a position. */
+  const readList = async (): Promise<ResumePoint> => {
+    const pager = new OffsetPager({
+      limit: def.paginator.limit,
+      hasCursor: false,
+      resumeAfter: point.kind === 'position' ? { id: point.id, offset: point.offset } : undefined,
+    });
+    const at = (): ResumePoint =>
+      pager.position ? { kind: 'position', id: pager.position.id, offset: pager.positionOffset ?? 0 } : { kind: 'start' };
+    const pass = await readPass(pager, fetchPage, inFlight, {
+      admit: (page: Page) => {
+        out.answered(page.total);
+        return true;
+      },
+      rows: (rows: Row[]) => out.page(records(rows), at()),
+      restarted,
+    });
+    totals.pages += pass.pages;
+    totals.passes++;
+    return at();
+  };
+
+  out.started();
+  if (resumption.note) output.log(resumption.note.level, resumption.note.message);
+  let error: ConnectorError | undefined;
+  try {
+    await probe();
+    const end = def.cursor ? await readWindows(def.cursor) : await readList();
+    await out.finish(syncMode === 'full_refresh' ? 'complete' : end);
   } catch (err) {
-    abandon();
-    result.error = asConnectorError(err);
-    output.emit(errorMessageFor(result.error, def.name));
+    error = asConnectorError(err);
+    output.emit(errorMessageFor(error, def.name));
     output.emit(streamStatus(def.name, 'INCOMPLETE'));
   }
-  return { ...result, restarts: pager.restarts };
+  return { stream: def.name, records: out.records, ...totals, checkpoint: out.lastState, error };
 }
+
+const records = (rows: Row[]) => rows.map((r) => r.record);
