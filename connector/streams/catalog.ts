@@ -9,7 +9,9 @@ export function toAirbyteStream(def: StreamDefinition): AirbyteStream {
     supported_sync_modes: def.cursor ? ['full_refresh', 'incremental'] : ['full_refresh'],
     source_defined_primary_key: def.primaryKey,
   };
-  if (!def.cursor) return { ...base, is_resumable: false };
+  // Every stream is resumable: a full refresh checkpoints its position after every page (state/stream-state.ts).
+  // The protocol wants source_defined_cursor set whenever is_resumable is, synthetic cursors included.
+  if (!def.cursor) return { ...base, source_defined_cursor: true, is_resumable: true };
   return { ...base, source_defined_cursor: true, default_cursor_field: [def.cursor.field], is_resumable: true };
 }
 
