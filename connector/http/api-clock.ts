@@ -74,8 +74,13 @@ export class ApiClock {
    * it started goes on until `now()` has passed what this said at its start.
    */
   latest(): Micros | undefined {
+    return this.latestAt(this.localNow());
+  }
+
+  /** An instant no earlier than the API's time when the local clock read `localMs` (tightens as responses arrive). */
+  latestAt(localMs: number): Micros | undefined {
     if (this.offsetCeilingMs === undefined) return undefined;
-    return BigInt(Math.ceil(this.localNow() + this.offsetCeilingMs)) * 1000n;
+    return BigInt(Math.ceil(localMs + this.offsetCeilingMs)) * 1000n;
   }
 
   /** Milliseconds until `now()` reaches `instant` (0 when it has). */

@@ -99,26 +99,26 @@ export async function readStream(ctx: ReadContext, plan: StreamPlan, resumption:
 
   /** Bounded passes over [lower, now), [now, later), … until they stop shrinking (see PassPlanner). */
   const readWindows = async (cursor: NonNullable<typeof def.cursor>): Promise<ResumePoint> => {
-    const planner = new PassPlanner(lower, def.paginator.limit, client.clock.latest());
+    const planner = new PassPlanner(lower, def.paginator.limit, () => client.clock.latestAt(startedAt));
     const at = (c: Micros | undefined): ResumePoint => (c === undefined ? { kind: 'start' } : { kind: 'cursor', cursor: c });
-    for (let w; ; ) {
+    for (;;) {
       const wait = planner.notBefore;
       if (wait !== undefined) await sleep(client.clock.msUntil(wait));
-      if (!(w = planner.next(client.clock.now()))) break;
+      const w = planner.next(client.clock.now());
+      if (!w) break;
       const pager = new OffsetPager({ limit: def.paginator.limit, hasCursor: true, since: w.since, before: w.before });
-      const since = w.since;
       const pass = await readPass(pager, fetchPage, inFlight, {
         admit: (page: Page) => {
           out.answered(page.total);
           return planner.admit(page.total ?? page.rows.length);
         },
-        rows: (rows: Row[]) => out.page(records(rows), at(maxMicros(pager.position?.cursor, since))),
+        rows: (rows: Row[]) => out.page(records(rows), at(maxMicros(pager.position?.cursor, w.since))),
         restarted,
       } satisfies PassHooks);
       totals.pages += pass.pages;
-      if (!pass.admitted) break;
+      if (!pass.admitted) continue;
       totals.passes++;
-      planner.complete();
+      planner.complete(pager.position?.cursor);
       out.checkpoint(at(planner.checkpoint));
     }
     if (planner.unread !== undefined) {
@@ -154,6 +154,7 @@ export async function readStream(ctx: ReadContext, plan: StreamPlan, resumption:
     return at();
   };
 
+  const startedAt = client.clock.localTime();
   out.started();
   if (resumption.note) output.log(resumption.note.level, resumption.note.message);
   let error: ConnectorError | undefined;
