@@ -25,30 +25,32 @@
  * runs it inside this process, the only way to read its count of 429 answers
  * (`stats().byStatus[429]`) — at 10 requests a second it costs this process nothing.
  */
-import { ChildProcess, spawn, spawnSync } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { spawnSync } from 'child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import os from 'os';
 import path from 'path';
-import { createInterface } from 'readline';
 import { DEFAULT_API_KEY, startSimulator } from '../acceptance-tests/simulator';
+import {
+  ChildRun,
+  CONNECTOR,
+  DIST,
+  fmtInt,
+  fmtMB,
+  fmtRun,
+  killChildren,
+  machine,
+  machineLine,
+  median,
+  progress,
+  ROOT,
+  RSS_METHOD,
+  SIMULATOR,
+  runMeasured,
+  startSimProcess,
+} from './bench-lib';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const DIST = path.join(ROOT, 'dist');
-const CONNECTOR = path.join(DIST, 'connector', 'cli.js');
 const BARE_LOOP = path.join(DIST, 'scripts', 'bare-fetch-loop.js');
-const SIMULATOR = path.join(DIST, 'acceptance-tests', 'simulator', 'cli.js');
 const RESULTS = path.join(ROOT, '.bench', 'results.json');
-
-/**
- * The connector runs as it is shipped: with the node flags of its shebang
- * (`#!/usr/bin/env -S node <flags>`), which the Dockerfile's ENTRYPOINT repeats.
- */
-function shippedNodeFlags(): string[] {
-  const first = readFileSync(CONNECTOR, 'utf8').split('\n')[0];
-  const m = /^#!\/usr\/bin\/env -S node(.*)$/.exec(first);
-  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
-}
-const GNU_TIME = '/usr/bin/time';
 
 const CEILING = 1000; // records/s: 10 requests/s × 100 records a page
 const RSS_LIMIT_MB = 100;
@@ -85,248 +87,6 @@ function parseArgs(argv: string[]): Options {
     : { runs: runs ?? 3, large: 1_000_000, small: 200_000, limited: 20_000, quick };
 }
 
-// ---- machine -------------------------------------------------------------------------
-
-interface Machine {
-  cpu: string;
-  cores: number;
-  memoryGiB: number;
-  node: string;
-  platform: string;
-}
-
-function machine(): Machine {
-  let cpu = os.cpus()[0]?.model ?? 'unknown';
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m) cpu = m[1].trim();
-  } catch {
-    /* not Linux: keep os.cpus() */
-  }
-  return {
-    cpu,
-    cores: os.cpus().length,
-    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    node: process.version,
-    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-  };
-}
-
-function machineLine(m: Machine): string {
-  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.platform}`;
-}
-
-// ---- running a child and measuring it ------------------------------------------------
-
-interface ChildRun {
-  records: number;
-  seconds: number;
-  recordsPerSecond: number;
-  peakRssMB: number | null;
-  exitCode: number | null;
-  signal: string | null;
-  /** Counts of non-RECORD stdout messages by type (LOG, STATE, TRACE, ...). */
-  otherMessages: Record<string, number>;
-  /** LOG lines that mention HTTP 429 (the connector's retry warnings). */
-  logged429: number;
-  /** The last few non-RECORD, non-STATE lines and the tail of stderr, for diagnosis. */
-  notes: string[];
-  stderrTail: string;
-}
-
-const RECORD_PREFIX = Buffer.from('{"type":"RECORD"');
-const NL = 0x0a;
-
-/**
- * Counts RECORD lines in a stream of stdout chunks without keeping the output:
- * only the first bytes of each line are looked at; other lines (LOG, STATE,
- * TRACE — a few per page at most) are assembled and classified.
- */
-class LineCounter {
-  records = 0;
-  otherMessages: Record<string, number> = {};
-  logged429 = 0;
-  notes: string[] = [];
-  private head: Buffer[] = []; // start of the current line while it is undecided or not a record
-  private headLen = 0;
-  private state: 'start' | 'record' | 'other' = 'start';
-
-  push(chunk: Buffer): void {
-    let pos = 0;
-    const n = chunk.length;
-    while (pos < n) {
-      const nl = chunk.indexOf(NL, pos);
-      const end = nl === -1 ? n : nl;
-      if (this.state === 'start' && this.headLen === 0 && end - pos >= RECORD_PREFIX.length) {
-        // fast path: the whole prefix is in this chunk
-        this.state = chunk.compare(RECORD_PREFIX, 0, RECORD_PREFIX.length, pos, pos + RECORD_PREFIX.length) === 0 ? 'record' : 'other';
-        if (this.state === 'other') this.keep(chunk.subarray(pos, end));
-      } else if (this.state !== 'record') {
-        this.keep(chunk.subarray(pos, end));
-        if (this.state === 'start' && this.headLen >= RECORD_PREFIX.length) {
-          const head = Buffer.concat(this.head, this.headLen);
-          if (head.compare(RECORD_PREFIX, 0, RECORD_PREFIX.length, 0, RECORD_PREFIX.length) === 0) {
-            this.state = 'record';
-            this.head = [];
-            this.headLen = 0;
-          } else this.state = 'other';
-        }
-      }
-      if (nl === -1) return;
-      this.endLine();
-      pos = nl + 1;
-    }
-  }
-
-  finish(): void {
-    if (this.state !== 'start' || this.headLen > 0) this.endLine();
-  }
-
-  private keep(part: Buffer): void {
-    if (part.length === 0) return;
-    this.head.push(Buffer.from(part)); // copy: the chunk is reused by nobody, but keep it small
-    this.headLen += part.length;
-  }
-
-  private endLine(): void {
-    if (this.state === 'record') this.records++;
-    else if (this.headLen > 0) this.classify(Buffer.concat(this.head, this.headLen).toString('utf8'));
-    this.head = [];
-    this.headLen = 0;
-    this.state = 'start';
-  }
-
-  private classify(line: string): void {
-    let type = 'NOT_JSON';
-    try {
-      const msg = JSON.parse(line) as { type?: unknown };
-      if (typeof msg.type === 'string') type = msg.type;
-    } catch {
-      /* counted as NOT_JSON */
-    }
-    this.otherMessages[type] = (this.otherMessages[type] ?? 0) + 1;
-    if (type === 'LOG' && line.includes('HTTP 429')) this.logged429++;
-    if (type !== 'STATE') {
-      this.notes.push(line.length > 400 ? `${line.slice(0, 400)}…` : line);
-      if (this.notes.length > 12) this.notes.shift();
-    }
-  }
-}
-
-const hasGnuTime = ((): boolean => {
-  if (!existsSync(GNU_TIME)) return false;
-  const r = spawnSync(GNU_TIME, ['-f', '%M', 'true'], { encoding: 'utf8' });
-  return r.status === 0 && /^\d+\s*$/.test(r.stderr.trim().split('\n').pop() ?? '');
-})();
-
-const RSS_METHOD = hasGnuTime ? 'GNU time %M (ru_maxrss)' : '/proc/<pid>/status VmHWM, polled every 20 ms';
-
-const live = new Set<ChildProcess>();
-
-function runMeasured(args: string[], env: NodeJS.ProcessEnv, tmp: string): Promise<ChildRun> {
-  const rssFile = path.join(tmp, `rss-${process.hrtime.bigint()}.txt`);
-  const [cmd, argv] = hasGnuTime ? [GNU_TIME, ['-f', '%M', '-o', rssFile, process.execPath, ...args]] : [process.execPath, args];
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(cmd, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    live.add(child);
-    const counter = new LineCounter();
-    let stderrTail = '';
-    let hwmKB = 0;
-    let poll: NodeJS.Timeout | undefined;
-    if (!hasGnuTime && child.pid !== undefined) {
-      const statusFile = `/proc/${child.pid}/status`;
-      poll = setInterval(() => {
-        try {
-          const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync(statusFile, 'utf8'));
-          if (m) hwmKB = Math.max(hwmKB, Number(m[1]));
-        } catch {
-          /* exited between polls */
-        }
-      }, 20);
-    }
-    child.stdout!.on('data', (chunk: Buffer) => counter.push(chunk));
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-4000);
-    });
-    child.on('error', (err) => {
-      if (poll) clearInterval(poll);
-      live.delete(child);
-      reject(err);
-    });
-    child.on('close', (code, signal) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (poll) clearInterval(poll);
-      live.delete(child);
-      counter.finish();
-      let peakKB: number | null = hwmKB || null;
-      if (hasGnuTime) {
-        try {
-          const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
-          const v = Number(lines[lines.length - 1]);
-          peakKB = Number.isFinite(v) && v > 0 ? v : null;
-          if (lines.length > 1) stderrTail += `\n${lines.slice(0, -1).join('\n')}`;
-        } catch {
-          peakKB = null;
-        }
-        rmSync(rssFile, { force: true });
-      }
-      resolve({
-        records: counter.records,
-        seconds,
-        recordsPerSecond: counter.records / seconds,
-        peakRssMB: peakKB === null ? null : peakKB / 1024,
-        exitCode: code,
-        signal,
-        otherMessages: counter.otherMessages,
-        logged429: counter.logged429,
-        notes: counter.notes,
-        stderrTail: stderrTail.trim(),
-      });
-    });
-  });
-}
-
-// ---- simulator as a separate process ---------------------------------------------------
-
-interface SimProcess {
-  url: string;
-  stop(): Promise<void>;
-}
-
-function startSimProcess(args: string[]): Promise<SimProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SIMULATOR, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    live.add(child);
-    let stderr = '';
-    child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-4000)));
-    const exited = new Promise<void>((res) => child.once('close', () => res()));
-    const lines = createInterface({ input: child.stdout! });
-    let ready = false;
-    const fail = (why: string): void => {
-      if (ready) return;
-      live.delete(child);
-      reject(new Error(`simulator ${why}${stderr ? `: ${stderr.trim()}` : ''}`));
-    };
-    child.once('error', (err) => fail(`did not start (${err.message})`));
-    child.once('close', (code) => fail(`exited with ${code} before printing its URL`));
-    lines.once('line', (line) => {
-      ready = true;
-      lines.close();
-      child.stdout!.resume();
-      const { url } = JSON.parse(line) as { url: string };
-      resolve({
-        url,
-        async stop() {
-          child.kill('SIGTERM');
-          await exited;
-          live.delete(child);
-        },
-      });
-    });
-  });
-}
-
 // ---- the programs under test ---------------------------------------------------------------
 
 const CATALOG = {
@@ -354,11 +114,12 @@ function runConnector(url: string, limits: Limits, tmp: string): Promise<ChildRu
     JSON.stringify({ api_key: DEFAULT_API_KEY, base_url: url, requests_per_second: limits.requestsPerSecond, burst: limits.burst }),
   );
   writeFileSync(catalog, JSON.stringify(CATALOG));
-  return runMeasured([...shippedNodeFlags(), CONNECTOR, 'read', '--config', config, '--catalog', catalog], process.env, tmp);
+  // The bin itself, as the README launches it: its shebang gives Node the shipped heap flags.
+  return runMeasured([CONNECTOR, 'read', '--config', config, '--catalog', catalog], process.env, tmp);
 }
 
 function runBareLoop(url: string, tmp: string): Promise<ChildRun> {
-  return runMeasured([BARE_LOOP], { ...process.env, BARE_BASE_URL: url, BARE_API_KEY: DEFAULT_API_KEY }, tmp);
+  return runMeasured([process.execPath, BARE_LOOP], { ...process.env, BARE_BASE_URL: url, BARE_API_KEY: DEFAULT_API_KEY }, tmp);
 }
 
 // ---- results -------------------------------------------------------------------------------
@@ -380,21 +141,6 @@ function check(what: string, expected: number, r: ChildRun): void {
     if (r.stderrTail) progress(`    stderr: ${r.stderrTail.slice(-1000)}`);
   }
 }
-
-function median(values: number[]): number {
-  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
-
-function progress(line: string): void {
-  process.stderr.write(`[bench] ${line}\n`);
-}
-
-const fmtInt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
-const fmtMB = (n: number | null): string => (n !== null && Number.isFinite(n) ? `${n.toFixed(1)} MB` : 'n/a');
-const fmtRun = (r: ChildRun): string => `${fmtInt(r.recordsPerSecond)} rec/s, ${fmtMB(r.peakRssMB)}, ${r.seconds.toFixed(2)} s, exit ${r.exitCode ?? r.signal}`;
 
 interface SizeResult {
   records: number;
@@ -623,9 +369,6 @@ function gitCommit(): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-function killChildren(): void {
-  for (const c of live) c.kill('SIGTERM');
-}
 process.on('SIGINT', () => {
   killChildren();
   process.exit(130);
