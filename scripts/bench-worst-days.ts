@@ -1,0 +1,276 @@
+/**
+ * `npm run bench:worst-days` — issue 9's figures: how long a sync takes to end
+ * on the API's worst days, against the simulator on 127.0.0.1 (in this process,
+ * so its churn and request counts can be read), with the connector's bin as a
+ * separate process.
+ *
+ *   hot-steady   3,000 items updated at 300 per second, API limit 10/s burst 20,
+ *                150 ms latency: default pages in flight vs one.
+ *   churn-20     3,000 items, 20 updated after every page the API serves (10 ms
+ *                latency, no rate limit): default vs one page in flight.
+ *   churn-10     the same with 10 per page.
+ *   hot-200      200 per page: updates outpace any read; it must end, with a WARN.
+ *   outage       every request answered 503, six streams, max_retry_seconds 20:
+ *                time until the read gives up (target <= 35 s).
+ *   broken-first only /v1/stock_summaries answers 503, first in the catalog,
+ *                max_retry_seconds 20: the five others must be COMPLETE with
+ *                every record.
+ *   memory       200,000 items, no limit, through every launch the README
+ *                documents: the bin, and node with the heap flags; peak RSS
+ *                (target <= 100 MB).
+ *
+ * Each scenario runs once by default (`--runs N` for medians of N), with a
+ * 180 s ceiling per run: a run that hits it did not end. `--only a,b` picks
+ * scenarios. The Markdown table goes to stdout, progress to stderr, the results
+ * as JSON to .bench/worst-days.json. Not a test: timings never go into the
+ * test suite.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import os from 'os';
+import path from 'path';
+import { ChurnConfig, DEFAULT_API_KEY, FaultRule, RateLimitConfig, RESOURCES, Simulator, startSimulator } from '../acceptance-tests/simulator';
+import { ChildRun, CONNECTOR, fmtInt, fmtMB, killChildren, machine, machineLine, median, progress, ROOT, RSS_METHOD, runMeasured, shippedNodeFlags } from './bench-lib';
+
+const RESULTS = path.join(ROOT, '.bench', 'worst-days.json');
+const CEILING_MS = 180_000;
+const TABLE = 3000;
+
+interface Setup {
+  counts: Partial<Record<(typeof RESOURCES)[number], number>>;
+  latencyMs?: number;
+  rateLimit?: RateLimitConfig;
+  churn?: ChurnConfig;
+  faults?: FaultRule[];
+}
+
+interface Variant {
+  label: string;
+  config: Record<string, unknown>;
+  streams: string[];
+  /** How the connector is started; the bin by default. */
+  launch?: string[];
+}
+
+interface Measured extends ChildRun {
+  requests: number;
+  churnUpdates: number;
+  ended: boolean;
+  complete: string[];
+  recordsOk?: boolean;
+}
+
+interface Scenario {
+  name: string;
+  what: string;
+  setup: Setup;
+  variants: Variant[];
+  /** Checks every record of these streams came out (when the scenario promises it). */
+  everyRecordOf?: string[];
+}
+
+const fast = { requests_per_second: 1000, burst: 1000 };
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'hot-steady',
+    what: `${fmtInt(TABLE)} items, 300 updates/s, API 10/s burst 20, 150 ms latency`,
+    setup: { counts: { items: TABLE }, latencyMs: 150, rateLimit: { perSecond: 10, burst: 20 }, churn: { resource: 'items', perSecond: 300 } },
+    variants: [
+      { label: 'default (8 in flight)', config: {}, streams: ['items'] },
+      { label: '1 in flight', config: { max_concurrent_requests: 1 }, streams: ['items'] },
+    ],
+  },
+  {
+    name: 'churn-20',
+    what: `${fmtInt(TABLE)} items, 20 updated per page served, 10 ms latency`,
+    setup: { counts: { items: TABLE }, latencyMs: 10, churn: { resource: 'items', perRequest: 20 } },
+    variants: [
+      { label: 'default (8 in flight)', config: fast, streams: ['items'] },
+      { label: '1 in flight', config: { ...fast, max_concurrent_requests: 1 }, streams: ['items'] },
+    ],
+  },
+  {
+    name: 'churn-10',
+    what: `${fmtInt(TABLE)} items, 10 updated per page served, 10 ms latency`,
+    setup: { counts: { items: TABLE }, latencyMs: 10, churn: { resource: 'items', perRequest: 10 } },
+    variants: [
+      { label: 'default (8 in flight)', config: fast, streams: ['items'] },
+      { label: '1 in flight', config: { ...fast, max_concurrent_requests: 1 }, streams: ['items'] },
+    ],
+  },
+  {
+    name: 'hot-200',
+    what: `${fmtInt(TABLE)} items, 200 updated per page served (updates outpace reads)`,
+    setup: { counts: { items: TABLE }, latencyMs: 10, churn: { resource: 'items', perRequest: 200 } },
+    variants: [{ label: 'default (8 in flight)', config: fast, streams: ['items'] }],
+  },
+  {
+    name: 'outage',
+    what: 'every request answered 503, six streams, max_retry_seconds 20',
+    setup: { counts: Object.fromEntries(RESOURCES.map((r) => [r, 250])), faults: [{ status: 503, body: 'html', times: Infinity }] },
+    variants: [{ label: 'default', config: { max_retry_seconds: 20 }, streams: [...RESOURCES] }],
+  },
+  {
+    name: 'broken-first',
+    what: '/v1/stock_summaries answers 503, first of six streams, max_retry_seconds 20',
+    setup: { counts: Object.fromEntries(RESOURCES.map((r) => [r, 1250])), faults: [{ path: '/v1/stock_summaries', status: 503, times: Infinity }] },
+    variants: [{ label: 'default', config: { max_retry_seconds: 20 }, streams: [...RESOURCES] }],
+    everyRecordOf: RESOURCES.filter((r) => r !== 'stock_summaries'),
+  },
+  {
+    name: 'memory',
+    what: '200,000 items, no latency, no rate limit, per documented launch',
+    setup: { counts: { items: 200_000 } },
+    variants: [
+      { label: 'the bin (dist/connector/cli.js)', config: { requests_per_second: 100_000, burst: 100_000 }, streams: ['items'] },
+      {
+        label: 'node + heap flags',
+        config: { requests_per_second: 100_000, burst: 100_000 },
+        streams: ['items'],
+        launch: [process.execPath, ...shippedNodeFlags(), CONNECTOR],
+      },
+      {
+        label: 'node without flags (not documented)',
+        config: { requests_per_second: 100_000, burst: 100_000 },
+        streams: ['items'],
+        launch: [process.execPath, CONNECTOR],
+      },
+    ],
+    everyRecordOf: ['items'],
+  },
+];
+
+function parseArgs(argv: string[]): { runs: number; only?: string[] } {
+  let runs = 1;
+  let only: string[] | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--runs') runs = Number(argv[++i]);
+    else if (a === '--only') only = argv[++i].split(',');
+    else if (a === '--help' || a === '-h') {
+      process.stderr.write(`usage: npm run bench:worst-days -- [--runs N] [--only ${SCENARIOS.map((s) => s.name).join(',')}]\n`);
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive integer');
+  const unknown = only?.filter((n) => !SCENARIOS.some((s) => s.name === n)) ?? [];
+  if (unknown.length) throw new Error(`unknown scenario(s): ${unknown.join(', ')}`);
+  return { runs, only };
+}
+
+async function runVariant(s: Scenario, v: Variant, tmp: string): Promise<Measured> {
+  const sim: Simulator = await startSimulator({
+    seed: 11,
+    counts: Object.fromEntries(RESOURCES.map((r) => [r, s.setup.counts[r] ?? 0])),
+    latencyMs: s.setup.latencyMs,
+    rateLimit: s.setup.rateLimit,
+    faults: s.setup.faults,
+  });
+  try {
+    const expected = Object.fromEntries((s.everyRecordOf ?? []).map((r) => [r, [...sim.records(r as (typeof RESOURCES)[number])].length]));
+    const config = path.join(tmp, 'config.json');
+    const catalog = path.join(tmp, 'catalog.json');
+    writeFileSync(config, JSON.stringify({ api_key: DEFAULT_API_KEY, base_url: sim.url, ...v.config }));
+    writeFileSync(
+      catalog,
+      JSON.stringify({
+        streams: v.streams.map((name) => ({
+          stream: { name, json_schema: {}, supported_sync_modes: name === 'stock_summaries' ? ['full_refresh'] : ['full_refresh', 'incremental'] },
+          sync_mode: name === 'stock_summaries' ? 'full_refresh' : 'incremental',
+          destination_sync_mode: 'append',
+        })),
+      }),
+    );
+    if (s.setup.churn) sim.setOptions({ churn: s.setup.churn });
+    const r = await runMeasured([...(v.launch ?? [CONNECTOR]), 'read', '--config', config, '--catalog', catalog], process.env, tmp, CEILING_MS);
+    const stats = sim.stats();
+    const complete = Object.entries(r.statuses)
+      .filter(([, st]) => st === 'COMPLETE')
+      .map(([name]) => name);
+    const total = Object.values(expected).reduce((a, b) => a + b, 0);
+    return {
+      ...r,
+      requests: stats.requests,
+      churnUpdates: stats.churnUpdates,
+      ended: r.signal === null && Object.keys(r.statuses).length === v.streams.length && Object.values(r.statuses).every((x) => x === 'COMPLETE' || x === 'INCOMPLETE'),
+      complete,
+      // Every record of the promised streams at least once (records of other streams add up too: compare the sum).
+      recordsOk: s.everyRecordOf ? (s.everyRecordOf.every((n) => complete.includes(n)) && r.records >= total) : undefined,
+    };
+  } finally {
+    sim.setOptions({ churn: null });
+    await sim.close();
+  }
+}
+
+function row(s: Scenario, v: Variant, runs: Measured[]): string {
+  const m = (f: (r: Measured) => number) => median(runs.map(f));
+  const r = runs[0];
+  const ended = runs.every((x) => x.ended);
+  const warned = runs.some((x) => x.warnings.some((w) => /changed faster than they could be read/.test(w)));
+  const cells = [
+    s.name,
+    v.label,
+    ended ? `${m((x) => x.seconds).toFixed(1)} s` : `**not ended** after ${(CEILING_MS / 1000).toFixed(0)} s`,
+    fmtInt(m((x) => x.records)),
+    fmtInt(m((x) => x.requests)),
+    s.setup.churn ? fmtInt(m((x) => x.churnUpdates)) : '—',
+    `${r.complete.length} of ${v.streams.length}`,
+    warned ? 'yes' : '—',
+    s.everyRecordOf ? (runs.every((x) => x.recordsOk) ? 'yes' : '**no**') : '—',
+    fmtMB(m((x) => x.peakRssMB ?? NaN)),
+  ];
+  return `| ${cells.join(' | ')} |`;
+}
+
+async function main(): Promise<void> {
+  const { runs, only } = parseArgs(process.argv.slice(2));
+  const m = machine();
+  progress(`machine: ${machineLine(m)}`);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-worst-'));
+  const lines: string[] = [];
+  const json: Record<string, unknown> = {};
+  try {
+    for (const s of SCENARIOS.filter((x) => !only || only.includes(x.name))) {
+      progress(`${s.name}: ${s.what}`);
+      for (const v of s.variants) {
+        const measured: Measured[] = [];
+        for (let i = 0; i < runs; i++) {
+          const r = await runVariant(s, v, tmp);
+          measured.push(r);
+          progress(
+            `  ${v.label} run ${i + 1}/${runs}: ${r.ended ? `${r.seconds.toFixed(1)} s` : 'NOT ENDED'}, ${fmtInt(r.records)} records, ` +
+              `${r.requests} requests, ${r.churnUpdates} updates, complete: ${r.complete.join(' ') || '-'}, ${fmtMB(r.peakRssMB)}, exit ${r.exitCode ?? r.signal}`,
+          );
+        }
+        lines.push(row(s, v, measured));
+        json[`${s.name} / ${v.label}`] = measured.map(({ notes: _n, stderrTail: _e, ...rest }) => rest);
+      }
+    }
+    const out = [
+      `## Worst days (issue 9)${runs > 1 ? `, medians of ${runs} runs` : ''}`,
+      '',
+      `Machine: ${machineLine(m)}; peak RSS via ${RSS_METHOD}; a run not ended after ${CEILING_MS / 1000} s is stopped.`,
+      '',
+      '| scenario | connector | time to end | records | API requests | updates meanwhile | streams COMPLETE | WARN (outpaced) | every record | peak RSS |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+      ...lines,
+    ].join('\n');
+    process.stdout.write(`${out}\n`);
+    mkdirSync(path.dirname(RESULTS), { recursive: true });
+    writeFileSync(RESULTS, `${JSON.stringify({ machine: m, at: new Date().toISOString(), runs, results: json }, null, 2)}\n`);
+    progress(`results written to ${path.relative(process.cwd(), RESULTS) || RESULTS}`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+process.on('SIGINT', () => {
+  killChildren();
+  process.exit(130);
+});
+main().catch((err: unknown) => {
+  killChildren();
+  process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
