@@ -45,7 +45,8 @@ export interface PageRequest {
 export type Verdict =
   | { kind: 'rows'; rows: Row[]; done: boolean }
   | { kind: 'stale' }
-  | { kind: 'restart'; reason: string };
+  /** `startOver`: the query starts again from the first record (a checkpoint's record was gone), duplicating what was emitted. */
+  | { kind: 'restart'; reason: string; startOver?: boolean };
 
 export interface PagerOptions {
   limit: number;
@@ -281,7 +282,7 @@ export class OffsetPager {
           this.firstOffset = 0;
           this.firstRule = 'none';
           this.expectedOffset = 0;
-          return { kind: 'restart', reason: `${reason}; the record of the checkpoint is gone, so the list is read from the start` };
+          return { kind: 'restart', reason: `${reason}; the record of the checkpoint is gone, so the list is read from the start`, startOver: true };
         }
         if (previousFirst === 0) {
           throw transientError(

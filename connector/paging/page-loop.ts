@@ -10,8 +10,8 @@ export interface PassHooks {
   admit?(page: Page): boolean;
   /** The new rows of each accepted page, in list order. Awaited, so the consumer's pace holds the loop. */
   rows(rows: Row[], page: Page): Promise<void>;
-  /** The list changed under the read and the pager restarted. */
-  restarted?(reason: string, restarts: number): void;
+  /** The list changed under the read and the pager restarted (from the first record, if `startOver`). */
+  restarted?(reason: string, restarts: number, startOver: boolean): void;
 }
 
 export interface PassResult {
@@ -57,7 +57,7 @@ export async function readPass(pager: OffsetPager, fetchPage: PageFetcher, limit
       if (verdict.kind === 'restart') {
         abandon();
         limit.restarted();
-        hooks.restarted?.(verdict.reason, pager.restarts);
+        hooks.restarted?.(verdict.reason, pager.restarts, verdict.startOver === true);
         continue;
       }
       limit.verified();

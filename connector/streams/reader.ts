@@ -64,11 +64,12 @@ export async function readStream(ctx: ReadContext, plan: StreamPlan, resumption:
     if (def.cursor && req.before !== undefined) params[def.cursor.beforeParam] = formatTimestamp(req.before);
     return get(params, { signal });
   };
-  const restarted = (reason: string, restarts: number) => {
+  const restarted = (reason: string, restarts: number, startOver: boolean) => {
     totals.restarts++;
-    if (restarts === 1 || /from the start/.test(reason)) {
+    if (startOver) output.log('WARN', `${def.name}: ${reason}; records already emitted will come again.`);
+    else if (restarts === 1) {
       output.log(
-        /from the start/.test(reason) ? 'WARN' : 'INFO',
+        'INFO',
         `${def.name}: the list changed while paging (${reason}); resuming from the last record read. Later restarts are counted in the stream's summary.`,
       );
     } else output.log('DEBUG', `${def.name}: restart ${restarts} (${reason}).`);
