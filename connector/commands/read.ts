@@ -54,7 +54,7 @@ export async function runRead(configPath: string, catalogPath: string, statePath
       output.log(
         'INFO',
         `${r.stream}: ${r.error ? 'FAILED' : 'done'}, ${r.records} records, ${r.pages} pages, ${retries.get(r.stream) ?? 0} retries, ` +
-          `${r.restarts} restarts, state ${r.checkpoint ?? '-'}, ${((Date.now() - t0) / 1000).toFixed(2)} s`,
+          `${r.restarts} restarts, ${r.undeclaredFields} undeclared fields, state ${r.checkpoint ?? '-'}, ${((Date.now() - t0) / 1000).toFixed(2)} s`,
       );
     }
   } finally {

@@ -5,6 +5,7 @@ import { asConnectorError, ConnectorError, errorMessageFor } from '../protocol/e
 import { AirbyteMessage, estimate, streamState, streamStatus } from '../protocol/messages';
 import type { Output } from '../protocol/output';
 import { Page, selectPage } from '../records/selector';
+import { UndeclaredFields, undeclaredFieldsWarning } from '../records/undeclared-fields';
 import { formatTimestamp, maxMicros, Micros } from '../state/timestamp';
 import type { StreamPlan } from './configured-catalog';
 
@@ -21,6 +22,8 @@ export interface StreamResult {
   restarts: number;
   /** The cursor of the last STATE emitted, if any. */
   checkpoint?: string;
+  /** Top-level fields the records carried that the configured catalog does not declare. */
+  undeclaredFields: number;
   error?: ConnectorError;
 }
 
@@ -43,7 +46,8 @@ export async function readStream(ctx: ReadContext, plan: StreamPlan, stateCursor
   // Records updated before start_date are never read, in either mode; state moves the bound forward.
   const since = def.cursor ? maxMicros(config.startDate, incremental ? stateCursor : undefined) : undefined;
   const pager = new OffsetPager({ limit: def.paginator.limit, hasCursor: def.cursor !== undefined, since });
-  const result: Omit<StreamResult, 'restarts'> = { stream: def.name, records: 0, pages: 0 };
+  const result: Omit<StreamResult, 'restarts' | 'undeclaredFields'> = { stream: def.name, records: 0, pages: 0 };
+  const undeclared = new UndeclaredFields(plan.jsonSchema);
   const inFlight: InFlight[] = [];
   let running = false;
   let sinceLastState = 0;
@@ -101,6 +105,8 @@ export async function readStream(ctx: ReadContext, plan: StreamPlan, stateCursor
         continue;
       }
       const records = verdict.rows.map((r) => r.record);
+      const fresh = undeclared.observeAll(records);
+      if (fresh.length) output.log('WARN', undeclaredFieldsWarning(def.name, fresh));
       result.records += records.length;
       sinceLastState += records.length;
       output.records(def.name, records, records.length ? checkpoint() : []);
@@ -117,5 +123,5 @@ export async function readStream(ctx: ReadContext, plan: StreamPlan, stateCursor
     output.emit(errorMessageFor(result.error, def.name));
     output.emit(streamStatus(def.name, 'INCOMPLETE'));
   }
-  return { ...result, restarts: pager.restarts };
+  return { ...result, restarts: pager.restarts, undeclaredFields: undeclared.count };
 }
