@@ -41,9 +41,10 @@ export function accessVerdict(access: readonly StreamAccess[], baseUrl: string):
     const groups = new Map<string, { reason: string; streams: string[] }>();
     for (const f of unchecked) {
       const reason = f.failure.kind === 'rate_limited' ? `the API is rate limiting this key right now (HTTP 429); ${tryAgain}` : f.failure.reason;
-      const group = groups.get(f.failure.kind === 'other' ? reason : f.failure.kind) ?? { reason, streams: [] };
+      const key = f.failure.kind === 'other' ? reason : f.failure.kind;
+      const group = groups.get(key) ?? { reason, streams: [] };
       group.streams.push(f.stream);
-      groups.set(f.failure.kind === 'other' ? reason : f.failure.kind, group);
+      groups.set(key, group);
     }
     const others = [...groups.values()].map((g) => ` Check could not tell whether the key can read ${list(g.streams)}: ${g.reason}.`).join('');
     return { status: 'SUCCEEDED', message: `Check connected to ${baseUrl}: the API key can read ${scope}.${forbiddenNote}${others}` };
