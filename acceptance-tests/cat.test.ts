@@ -18,7 +18,7 @@ import { readFileSync } from 'fs';
 import { isDeepStrictEqual } from 'util';
 import { dirname, resolve } from 'path';
 import { parse } from 'yaml';
-import { CAT_COUNTS, catSimulatorOptions, placeholdersFor, Placeholders, readJsonl, readJsonWith } from './helpers/cat-fixture';
+import { CAT_COUNTS, catNewFieldsSimulatorOptions, catSimulatorOptions, placeholdersFor, Placeholders, readJsonl, readJsonWith } from './helpers/cat-fixture';
 import { protocolSchemaPath, describeMissing } from './helpers/protocol-schema';
 import { RecordValidator } from './helpers/record-checks';
 import { finalState, IMAGE, Message, runConnector, runCount, RunResult } from './helpers/run-connector';
@@ -54,15 +54,19 @@ const SUITE_KEYS: Record<string, string[]> = {
 // ---- shared state: one simulator, one discover per config ------------------------------
 
 let sim: Simulator;
+/** The same data with undeclared fields in every record: ${SIMULATOR_NEW_FIELDS_URL} (issue 10). */
+let newFieldsSim: Simulator;
 let vars: Placeholders;
 
 beforeAll(async () => {
   sim = await startSimulator(catSimulatorOptions());
-  vars = placeholdersFor(sim.url);
+  newFieldsSim = await startSimulator(catNewFieldsSimulatorOptions());
+  vars = placeholdersFor(sim.url, newFieldsSim.url);
 });
 
 afterAll(async () => {
   await sim?.close();
+  await newFieldsSim?.close();
   // eslint-disable-next-line no-console
   console.log(`CAT suite: ${runCount()} connector runs, every stdout line ${protocolSchemaPath ? 'validated against airbyte_protocol.yaml' : 'NOT validated (schema missing)'}, every output searched for the api_key`);
 });

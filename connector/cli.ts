@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     })
     .command(
       'check',
-      'Validate the config and make one request to the API (CONNECTION_STATUS)',
+      'Validate the config and read one record of every stream (CONNECTION_STATUS)',
       (y) => y.option('config', { type: 'string', demandOption: true, describe: 'Path to config.json' }),
       async (argv) => {
         process.exitCode = await runCheck(argv.config, output);
@@ -53,10 +53,10 @@ async function main(): Promise<void> {
     )
     .command(
       'discover',
-      'List the streams and their schemas (CATALOG)',
+      'List the streams and their schemas, with the fields the API sends beyond them (CATALOG)',
       (y) => y.option('config', { type: 'string', demandOption: true, describe: 'Path to config.json' }),
-      (argv) => {
-        process.exitCode = runDiscover(argv.config, output);
+      async (argv) => {
+        process.exitCode = await runDiscover(argv.config, output);
       },
     )
     .command(

@@ -23,6 +23,9 @@ export const CAT_COUNTS: Record<Resource, number> = {
 
 export const catSimulatorOptions = (): SimulatorOptions => ({ seed: CAT_SEED, counts: { ...CAT_COUNTS } });
 
+/** The same data set with fields the checked-in schemas do not declare (issue 10's basic read at high strictness). */
+export const catNewFieldsSimulatorOptions = (): SimulatorOptions => ({ ...catSimulatorOptions(), extraFields: true });
+
 /** Fixed emitted_at written into expected_records.jsonl (CAT ignores emitted_at when comparing). */
 export const EXPECTED_EMITTED_AT = 1_700_000_000_000;
 
@@ -36,10 +39,16 @@ export const isExpectedSample = (position: number, count: number): boolean => po
  */
 export interface Placeholders {
   SIMULATOR_URL: string;
+  /** A second simulator with the same data plus undeclared fields in every record. */
+  SIMULATOR_NEW_FIELDS_URL: string;
   SIMULATOR_API_KEY: string;
 }
 
-export const placeholdersFor = (url: string): Placeholders => ({ SIMULATOR_URL: url, SIMULATOR_API_KEY: DEFAULT_API_KEY });
+export const placeholdersFor = (url: string, newFieldsUrl: string): Placeholders => ({
+  SIMULATOR_URL: url,
+  SIMULATOR_NEW_FIELDS_URL: newFieldsUrl,
+  SIMULATOR_API_KEY: DEFAULT_API_KEY,
+});
 
 /** Replaces every ${NAME} of `vars`; an unknown ${NAME} is an error, so a typo cannot reach the connector. */
 export function substitute(text: string, vars: Placeholders): string {

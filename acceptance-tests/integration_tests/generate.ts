@@ -1,7 +1,8 @@
 /**
  * Writes integration_tests/expected_records.jsonl from the SIMULATOR's generator (never
  * from connector output), at the seed and counts the suite uses (helpers/cat-fixture.ts),
- * and integration_tests/spec.json from the connector's `spec` command.
+ * expected_records_new_fields.jsonl from the same data with the simulator's undeclared
+ * fields (extraFields), and integration_tests/spec.json from the connector's `spec` command.
  *
  *   npm run build && node dist/acceptance-tests/integration_tests/generate.js [--spec]
  *
@@ -12,13 +13,13 @@
 import { execFileSync } from 'child_process';
 import { writeFileSync } from 'fs';
 import { join, resolve } from 'path';
-import { EXPECTED_EMITTED_AT, catSimulatorOptions, isExpectedSample } from '../helpers/cat-fixture';
-import { RESOURCES, startSimulator } from '../simulator';
+import { EXPECTED_EMITTED_AT, catNewFieldsSimulatorOptions, catSimulatorOptions, isExpectedSample } from '../helpers/cat-fixture';
+import { RESOURCES, SimulatorOptions, startSimulator } from '../simulator';
 
 const HERE = resolve(__dirname, '../../../acceptance-tests/integration_tests');
 
-export async function expectedRecordLines(): Promise<string[]> {
-  const sim = await startSimulator(catSimulatorOptions());
+export async function expectedRecordLines(options: SimulatorOptions = catSimulatorOptions()): Promise<string[]> {
+  const sim = await startSimulator(options);
   try {
     const lines: string[] = [];
     for (const resource of RESOURCES) {
@@ -34,9 +35,14 @@ export async function expectedRecordLines(): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  const lines = await expectedRecordLines();
-  writeFileSync(join(HERE, 'expected_records.jsonl'), lines.join('\n') + '\n');
-  process.stderr.write(`wrote ${lines.length} expected records\n`);
+  for (const [file, options] of [
+    ['expected_records.jsonl', catSimulatorOptions()],
+    ['expected_records_new_fields.jsonl', catNewFieldsSimulatorOptions()],
+  ] as const) {
+    const lines = await expectedRecordLines(options);
+    writeFileSync(join(HERE, file), lines.join('\n') + '\n');
+    process.stderr.write(`wrote ${lines.length} expected records to ${file}\n`);
+  }
   if (process.argv.includes('--spec')) {
     const cli = resolve(__dirname, '../../connector/cli.js');
     const out = execFileSync(process.execPath, [cli, 'spec']).toString('utf8');

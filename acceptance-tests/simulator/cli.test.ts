@@ -70,6 +70,21 @@ it('prints one JSON line with its url, serves, and exits 0 on SIGTERM', async ()
   expect(sim.stderr()).not.toContain('cli-key');
 });
 
+it('takes --forbidden-for KEY=resources (per-key access) and sends every extra field with --extra-fields', async () => {
+  const sim = await run(['--count', '5', '--api-key', 'cli-key-a', '--api-key', 'cli-key-b', '--forbidden-for', 'cli-key-b=orders,items', '--extra-fields']);
+  const s = asSim(sim.url);
+  expect((await get(s, 'orders', {}, 'cli-key-a')).status).toBe(200);
+  expect((await get(s, 'orders', {}, 'cli-key-b')).status).toBe(403);
+  expect((await get(s, 'items', {}, 'cli-key-b')).status).toBe(403);
+  const body = await (await get(s, 'customers', {}, 'cli-key-b')).json();
+  expect(Object.keys(body.data[0])).toEqual(expect.arrayContaining(['loyalty_tier', 'warehouse_zone', 'risk_score', 'last_audited_at']));
+  agent.destroy();
+  const exited = exitCode(sim.child);
+  sim.child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  expect(sim.stderr()).not.toContain('cli-key');
+});
+
 it('takes --counts, --seed, --rate-limit and --latency-ms, and stops on SIGINT', async () => {
   const sim = await run(['--counts', '{"customers":7}', '--seed', '3', '--rate-limit', '1/2', '--latency-ms', '5']);
   const s = asSim(sim.url);
@@ -86,4 +101,6 @@ it('takes --counts, --seed, --rate-limit and --latency-ms, and stops on SIGINT',
 
 it('fails with a message on bad flags', async () => {
   await expect(run(['--rate-limit', 'fast'])).rejects.toThrow(/rate-limit/);
+  await expect(run(['--forbidden-for', 'key-without-resources'])).rejects.toThrow(/forbidden-for/);
+  await expect(run(['--forbidden-for', 'k=warehouses'])).rejects.toThrow(/forbidden-for/);
 });

@@ -26,6 +26,21 @@ function parseCounts(count: number | undefined, json: string | undefined): Simul
   return counts;
 }
 
+/** `--forbidden-for KEY=orders,items` (repeatable): per-key access. */
+function parseForbiddenFor(values: string[] | undefined): SimulatorOptions['forbiddenByKey'] {
+  if (values === undefined) return undefined;
+  const byKey: Record<string, Resource[]> = {};
+  for (const value of values) {
+    const at = value.lastIndexOf('=');
+    const resources = value.slice(at + 1).split(',').filter(Boolean);
+    if (at <= 0 || !resources.length || resources.some((r) => !(RESOURCES as string[]).includes(r))) {
+      throw new Error(`--forbidden-for must look like KEY=resource[,resource…] with resources among ${RESOURCES.join(', ')}`);
+    }
+    byKey[value.slice(0, at)] = [...(byKey[value.slice(0, at)] ?? []), ...(resources as Resource[])];
+  }
+  return byKey;
+}
+
 export function optionsFromArgs(argv: string[]): SimulatorOptions {
   const args = yargs(argv)
     .scriptName('simulator')
@@ -38,6 +53,7 @@ export function optionsFromArgs(argv: string[]): SimulatorOptions {
     .option('latency-ms', { type: 'number', default: 0 })
     .option('api-key', { type: 'string', array: true, describe: 'valid key (repeatable)' })
     .option('forbidden', { type: 'string', array: true, choices: RESOURCES, describe: 'resource answered with 403 (repeatable)' })
+    .option('forbidden-for', { type: 'string', array: true, describe: 'KEY=resource,… answered with 403 for that key only (repeatable)' })
     .option('extra-fields', { type: 'boolean', default: false, describe: 'add undeclared fields to every record' })
     .strict()
     .help()
@@ -51,6 +67,7 @@ export function optionsFromArgs(argv: string[]): SimulatorOptions {
     latencyMs: args['latency-ms'],
     apiKeys: args['api-key'],
     forbidden: args.forbidden as Resource[] | undefined,
+    forbiddenByKey: parseForbiddenFor(args['forbidden-for']),
     extraFields: args['extra-fields'],
   };
 }

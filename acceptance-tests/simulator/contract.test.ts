@@ -1,5 +1,5 @@
 /** Every answer of the simulator validates against the contract (openapi.yaml). */
-import { DEFAULT_API_KEY, RESOURCES, Simulator, startSimulator } from './index';
+import { DEFAULT_API_KEY, RESOURCES, Simulator, parseTimestamp, startSimulator } from './index';
 import { PAGE_SCHEMA, agent, expectValid, get, getPage, readAll } from './test-helpers';
 
 describe('the contract validator itself', () => {
@@ -85,13 +85,20 @@ describe('extraFields', () => {
     for (const record of body.data) {
       expect(typeof record.loyalty_tier).toBe('string');
       expect(record.warehouse_zone).toEqual(expect.objectContaining({ aisle: expect.any(Number) }));
+      expect(parseTimestamp(record.last_audited_at as string)).not.toBeNull();
     }
+  });
+
+  it('the timestamp field varies its fraction digits like every API timestamp', async () => {
+    const stamps = (await readAll(sim, 'customers')).map((r) => r.last_audited_at as string);
+    expect(stamps.some((t) => /:\d\dZ$/.test(t))).toBe(true);
+    expect(stamps.some((t) => /\.\d+Z$/.test(t))).toBe(true);
   });
 
   it('can be switched off again', async () => {
     sim.setOptions({ extraFields: false });
     const body = await getPage(sim, 'items', { limit: 5 });
-    for (const record of body.data) expect(record).not.toHaveProperty('loyalty_tier');
+    for (const record of body.data) for (const f of ['loyalty_tier', 'warehouse_zone', 'risk_score', 'last_audited_at']) expect(record).not.toHaveProperty(f);
     sim.setOptions({ extraFields: true });
   });
 });

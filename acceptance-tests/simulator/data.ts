@@ -225,13 +225,18 @@ function stockSummary(index: number, rng: Rng): ApiRecord {
   };
 }
 
-/** Undeclared fields the contract allows to appear at any time. */
+/**
+ * Undeclared fields the contract allows to appear at any time: a scalar, a nested
+ * object (with an array inside), a nullable number and an RFC 3339 timestamp
+ * (0 to 6 fraction digits, like every timestamp of the API).
+ */
 function extraFields(ctx: GenerationContext, resource: Resource, index: number): ApiRecord {
   const rng = rngFor(ctx, resource, index, 0xe47a);
   return {
     loyalty_tier: rng.pick(LOYALTY),
     warehouse_zone: { aisle: rng.int(1, 40), bin: `B-${rng.int(1, 99)}`, climate_controlled: rng.chance(0.3), labels: ['zone', rng.pick(TAGS)] },
     risk_score: rng.chance(0.3) ? null : rng.int(0, 1000) / 1000,
+    last_audited_at: formatTimestamp(TIMELINE_END - rng.int(0, 90 * 86_400) * MICROS_PER_SECOND - (rng.chance(0.5) ? rng.int(0, 999_999) : 0)),
   };
 }
 

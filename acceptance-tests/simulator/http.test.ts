@@ -97,6 +97,29 @@ describe('auth and routing', () => {
     }
   });
 
+  it('per-key access: forbiddenByKey answers 403 to that key only, on top of forbidden, and can change', async () => {
+    const other = await startSimulator({ apiKeys: ['full', 'limited'], forbidden: ['inventory'], forbiddenByKey: { limited: ['orders', 'items'] } });
+    try {
+      const status = async (resource: string, key: string) => (await get(other, resource, {}, key)).status;
+      expect(await status('orders', 'limited')).toBe(403);
+      expect(await status('items', 'limited')).toBe(403);
+      expect(await status('customers', 'limited')).toBe(200);
+      expect(await status('inventory', 'limited')).toBe(403); // the global list still applies
+      expect(await status('orders', 'full')).toBe(200);
+      expect(await status('inventory', 'full')).toBe(403);
+      const denied = await get(other, 'orders', {}, 'limited');
+      expect((await denied.json()).error.code).toBe('forbidden');
+      other.setOptions({ forbiddenByKey: { full: ['customers'] } });
+      expect(await status('orders', 'limited')).toBe(200);
+      expect(await status('customers', 'full')).toBe(403);
+      other.setOptions({ apiKeys: ['full'] });
+      expect(await status('customers', 'limited')).toBe(401); // 401 before 403: a listed key must still be valid
+      expect(() => other.setOptions({ forbiddenByKey: { full: ['warehouses' as Resource] } })).toThrow(/warehouses/);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('404 JSON for other paths and methods', async () => {
     for (const url of ['/v1/warehouses', '/v2/items', '/v1/items/itm_00000001', '/', '/v1/items/']) {
       const res = await fetch(`${sim.url}${url}?api_key=${DEFAULT_API_KEY}`, { agent });

@@ -51,6 +51,15 @@ function checkCount(resource: string, n: number): number {
   return n;
 }
 
+function forbiddenMap(byKey: Record<string, Resource[]>): Map<string, Set<Resource>> {
+  const map = new Map<string, Set<Resource>>();
+  for (const [key, resources] of Object.entries(byKey)) {
+    for (const r of resources) if (!isResource(r)) throw new Error(`unknown resource in forbiddenByKey: ${r}`);
+    map.set(key, new Set(resources));
+  }
+  return map;
+}
+
 class SimulatorServer implements Simulator {
   url = '';
   port = 0;
@@ -62,6 +71,7 @@ class SimulatorServer implements Simulator {
   private readonly faults: FaultInjector;
   private apiKeys: Set<string>;
   private forbidden: Set<Resource>;
+  private forbiddenByKey: Map<string, Set<Resource>>;
   private latencyMs: number;
   private extraFields: boolean;
   private drift: DriftConfig | null = null;
@@ -90,6 +100,7 @@ class SimulatorServer implements Simulator {
 
     this.apiKeys = new Set(opts.apiKeys ?? [DEFAULT_API_KEY]);
     this.forbidden = new Set(opts.forbidden ?? []);
+    this.forbiddenByKey = forbiddenMap(opts.forbiddenByKey ?? {});
     this.latencyMs = opts.latencyMs ?? 0;
     this.extraFields = opts.extraFields ?? false;
     this.limiter = new RateLimiter(opts.rateLimit ?? null);
@@ -136,6 +147,7 @@ class SimulatorServer implements Simulator {
   setOptions(patch: MutableOptions): void {
     if (patch.apiKeys !== undefined) this.apiKeys = new Set(patch.apiKeys);
     if (patch.forbidden !== undefined) this.forbidden = new Set(patch.forbidden);
+    if (patch.forbiddenByKey !== undefined) this.forbiddenByKey = forbiddenMap(patch.forbiddenByKey);
     if (patch.latencyMs !== undefined) this.latencyMs = patch.latencyMs;
     if (patch.extraFields !== undefined) this.extraFields = patch.extraFields;
     if (patch.rateLimit !== undefined) this.limiter.configure(patch.rateLimit);
@@ -197,7 +209,7 @@ class SimulatorServer implements Simulator {
       return this.send(ex, 401, {}, errorBody(401, key ? 'the api_key is not valid' : 'the api_key query parameter is required'));
     }
     ex.key = key;
-    if (this.forbidden.has(resource)) {
+    if (this.forbidden.has(resource) || this.forbiddenByKey.get(key)?.has(resource)) {
       return this.send(ex, 403, {}, errorBody(403, `this key is not entitled to ${resource}`));
     }
     const store = this.stores[resource];

@@ -62,17 +62,21 @@ export interface SimulatorOptions {
   seed?: number;
   counts?: Partial<Record<Resource, number>>;
   apiKeys?: string[];
+  /** Resources every key gets 403 for. */
   forbidden?: Resource[];
+  /** Per-key access: a valid key listed here also gets 403 for these resources (on top of `forbidden`). */
+  forbiddenByKey?: Record<string, Resource[]>;
   rateLimit?: RateLimitConfig | null;
   latencyMs?: number;
   faults?: FaultRule[];
   drift?: DriftConfig | null;
   churn?: ChurnConfig | null;
+  /** Adds undeclared fields to every record: a scalar, a nested object, a timestamp and a nullable number. */
   extraFields?: boolean;
 }
 
 export type MutableOptions = Partial<
-  Pick<SimulatorOptions, 'forbidden' | 'rateLimit' | 'latencyMs' | 'drift' | 'churn' | 'extraFields' | 'apiKeys'>
+  Pick<SimulatorOptions, 'forbidden' | 'forbiddenByKey' | 'rateLimit' | 'latencyMs' | 'drift' | 'churn' | 'extraFields' | 'apiKeys'>
 >;
 
 export interface RequestLogEntry {

@@ -60,7 +60,8 @@ export async function runRead(configPath: string, catalogPath: string, statePath
       output.log(
         'INFO',
         `${r.stream}: ${r.error ? 'FAILED' : 'done'}, ${r.records} records, ${r.pages} pages, ${r.passes} pass(es), ` +
-          `${retries.get(r.stream) ?? 0} retries, ${r.restarts} restarts, state ${r.checkpoint ?? '-'}, ${((Date.now() - t0) / 1000).toFixed(2)} s`,
+          `${retries.get(r.stream) ?? 0} retries, ${r.restarts} restarts, ${r.undeclaredFields} undeclared fields, ` +
+          `state ${r.checkpoint ?? '-'}, ${((Date.now() - t0) / 1000).toFixed(2)} s`,
       );
     }
   } finally {

@@ -9,7 +9,7 @@ export const rateLimited =
   (limiter: RateLimiter): Interceptor =>
   (next) =>
   async (req) => {
-    const sequence = await limiter.acquire();
+    const sequence = await limiter.acquire(req.signal);
     if (req.signal?.aborted) throw req.signal.reason;
     const res = await next(req);
     limiter.observe(res.headers, sequence);

@@ -48,6 +48,25 @@ describe('RateLimiter', () => {
     expect(through).toBe(true);
   });
 
+  test('a waiter whose signal aborts leaves at once, during a pause or while waiting its turn, and the queue moves on', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ perSecond: 10, burst: 20, now: clock.now });
+    limiter.pauseUntil(clock.now() + 60_000); // a long Retry-After
+    const abort = new AbortController();
+    const head = limiter.acquire(abort.signal);
+    const queued = limiter.acquire(abort.signal);
+    const outcome = (p: Promise<number>) =>
+      Promise.race([p.then(() => 'token', (e: Error) => e.message), new Promise((r) => setTimeout(() => r('still waiting after 1 s'), 1000))]);
+    await new Promise((r) => setImmediate(r));
+    abort.abort(new Error('deadline'));
+    expect(await Promise.all([outcome(head), outcome(queued)])).toEqual(['deadline', 'deadline']);
+    clock.advance(60_001);
+    expect(await outcome(limiter.acquire())).toBe('token'); // no signal: waits out the pause as before
+    const already = new AbortController();
+    already.abort(new Error('gone'));
+    expect(await outcome(limiter.acquire(already.signal))).toBe('gone');
+  });
+
   test('headers without a remaining count change nothing', async () => {
     const clock = fakeClock();
     const limiter = new RateLimiter({ perSecond: 10, burst: 2, now: clock.now });

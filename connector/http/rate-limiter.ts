@@ -29,9 +29,14 @@ export class RateLimiter {
     this.last = this.now();
   }
 
-  /** Waits for a token (first come, first served). Resolves to the attempt's sequence number. */
-  acquire(): Promise<number> {
-    const turn = this.queue.then(() => this.take());
+  /**
+   * Waits for a token (first come, first served). Resolves to the attempt's
+   * sequence number; rejects with the signal's reason as soon as `signal`
+   * aborts, leaving no timer behind (a command that gives up must be able to
+   * exit at once, not after a Retry-After pause).
+   */
+  acquire(signal?: AbortSignal): Promise<number> {
+    const turn = this.queue.then(() => this.take(signal));
     this.queue = turn.then(
       () => undefined,
       () => undefined,
@@ -70,11 +75,12 @@ export class RateLimiter {
     this.last = now;
   }
 
-  private async take(): Promise<number> {
+  private async take(signal?: AbortSignal): Promise<number> {
     for (;;) {
+      if (signal?.aborted) throw signal.reason;
       const paused = this.pausedUntil - this.now();
       if (paused > 0) {
-        await sleep(paused);
+        await sleep(paused, signal);
         continue;
       }
       this.refill();
@@ -82,7 +88,7 @@ export class RateLimiter {
         this.tokens -= 1;
         return ++this.sequence;
       }
-      await sleep(Math.ceil(((1 - this.tokens) / this.opts.perSecond) * 1000));
+      await sleep(Math.ceil(((1 - this.tokens) / this.opts.perSecond) * 1000), signal);
     }
   }
 }

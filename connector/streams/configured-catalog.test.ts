@@ -16,6 +16,13 @@ describe('planStreams', () => {
     ]);
   });
 
+  test("each plan carries its stream's json_schema as configured (what the platform will write)", () => {
+    const schema = { type: 'object', properties: { id: { type: 'string' }, loyalty_tier: { type: ['null', 'string'] } } };
+    const { plans } = planStreams({ streams: [{ ...entry('items'), stream: { name: 'items', json_schema: schema } }, { stream: { name: 'orders' } }] });
+    expect(plans[0].jsonSchema).toEqual(schema);
+    expect(plans[1].jsonSchema).toBeUndefined();
+  });
+
   test('a missing sync_mode means full_refresh', () => {
     expect(planStreams({ streams: [{ stream: { name: 'items' } }] }).plans[0].syncMode).toBe('full_refresh');
   });

@@ -6,6 +6,8 @@ import { StreamDefinition, streamByName, STREAMS } from './definitions';
 export interface StreamPlan {
   def: StreamDefinition;
   syncMode: SyncMode;
+  /** The configured catalog's json_schema for the stream: the fields the platform will write. */
+  jsonSchema?: unknown;
 }
 
 /**
@@ -50,7 +52,7 @@ export function planStreams(raw: unknown): { plans: StreamPlan[]; warnings: stri
     if (mode === 'incremental' && Array.isArray(cursorField) && cursorField.length && cursorField.join('.') !== def.cursor!.field) {
       warnings.push(`stream '${name}': cursor_field ${JSON.stringify(cursorField)} ignored; this source defines the cursor as ${def.cursor!.field}`);
     }
-    plans.push({ def, syncMode: mode as SyncMode });
+    plans.push({ def, syncMode: mode as SyncMode, jsonSchema: (e.stream as Record<string, unknown>).json_schema });
   });
   if (problems.length) throw configError(`The configured catalog is invalid: ${problems.join('; ')}. Run discover and configure the connection again.`);
   return { plans, warnings };

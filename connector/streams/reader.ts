@@ -8,6 +8,7 @@ import { asConnectorError, ConnectorError, errorMessageFor } from '../protocol/e
 import { streamStatus } from '../protocol/messages';
 import type { Output } from '../protocol/output';
 import { Page, Row, selectPage } from '../records/selector';
+import { UndeclaredFields, undeclaredFieldsWarning } from '../records/undeclared-fields';
 import { ResumePoint, Resumption, stateBlob } from '../state/stream-state';
 import { formatTimestamp, maxMicros, Micros } from '../state/timestamp';
 import { PassPlanner } from '../windows/pass-planner';
@@ -29,6 +30,8 @@ export interface StreamResult {
   restarts: number;
   /** Passes over bounded windows (streams with a cursor). */
   passes: number;
+  /** Top-level fields the records carried that the configured catalog does not declare. */
+  undeclaredFields: number;
   /** The last STATE blob emitted, as JSON. */
   checkpoint?: string;
   error?: ConnectorError;
@@ -51,6 +54,7 @@ export async function readStream(ctx: ReadContext, plan: StreamPlan, resumption:
   const shape = { name: def.name, cursorField: def.cursor?.field };
   const out = new StreamOutput(output, def.name, (at) => stateBlob(shape, syncMode, at));
   const inFlight = new InFlightLimit(config.maxConcurrentRequests);
+  const undeclared = new UndeclaredFields(plan.jsonSchema);
   const totals = { pages: 0, restarts: 0, passes: 0 };
   const point = resumption.point;
   // Records updated before start_date are never read, in either mode; a state moves the bound forward.
@@ -63,6 +67,13 @@ export async function readStream(ctx: ReadContext, plan: StreamPlan, resumption:
     if (def.cursor && req.since !== undefined) params[def.cursor.sinceParam] = formatTimestamp(req.since);
     if (def.cursor && req.before !== undefined) params[def.cursor.beforeParam] = formatTimestamp(req.before);
     return get(params, { signal });
+  };
+  /** A page's new records and the checkpoint after them; a field the catalog does not declare is said once. */
+  const emit = (rows: Row[], at: ResumePoint): Promise<void> => {
+    const records = rows.map((r) => r.record);
+    const fresh = undeclared.observeAll(records);
+    if (fresh.length) output.log('WARN', undeclaredFieldsWarning(def.name, fresh));
+    return out.page(records, at);
   };
   const restarted = (reason: string, restarts: number, startOver: boolean) => {
     totals.restarts++;
@@ -113,7 +124,7 @@ export async function readStream(ctx: ReadContext, plan: StreamPlan, resumption:
           out.answered(page.total);
           return planner.admit(page.total ?? page.rows.length);
         },
-        rows: (rows: Row[]) => out.page(records(rows), at(maxMicros(pager.position?.cursor, w.since))),
+        rows: (rows: Row[]) => emit(rows, at(maxMicros(pager.position?.cursor, w.since))),
         restarted,
       } satisfies PassHooks);
       totals.pages += pass.pages;
@@ -147,7 +158,7 @@ export async function readStream(ctx: ReadContext, plan: StreamPlan, resumption:
         out.answered(page.total);
         return true;
       },
-      rows: (rows: Row[]) => out.page(records(rows), at()),
+      rows: (rows: Row[]) => emit(rows, at()),
       restarted,
     });
     totals.pages += pass.pages;
@@ -168,7 +179,5 @@ export async function readStream(ctx: ReadContext, plan: StreamPlan, resumption:
     output.emit(errorMessageFor(error, def.name));
     output.emit(streamStatus(def.name, 'INCOMPLETE'));
   }
-  return { stream: def.name, records: out.records, ...totals, checkpoint: out.lastState, error };
+  return { stream: def.name, records: out.records, ...totals, undeclaredFields: undeclared.count, checkpoint: out.lastState, error };
 }
-
-const records = (rows: Row[]) => rows.map((r) => r.record);

@@ -1,0 +1,48 @@
+import { asConnectorError } from '../protocol/errors';
+
+/**
+ * Why a request of the API client failed, as a kind and in words that name no
+ * command: check and discover each say what it means for them ("check could
+ * not…", "discover keeps the checked-in schema…"), where the client's own
+ * messages speak of a sync.
+ *
+ * Reads only what the client sets: `exhausted` when retries ran out, and the
+ * error table's classes for what is never retried (401 is the only
+ * config_error of scope 'sync', 403 the only one of scope 'stream').
+ */
+export type FailureKind = 'key_rejected' | 'forbidden' | 'rate_limited' | 'unreachable' | 'server_errors' | 'other';
+
+export interface RequestFailure {
+  kind: FailureKind;
+  /** E.g. "the API kept answering HTTP 503 (3 attempts)". */
+  reason: string;
+  /** For rate_limited: what the API's last Retry-After asked for. */
+  retryAfterMs?: number;
+}
+
+const NETWORK_WORDS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host name could not be resolved',
+  EAI_AGAIN: 'host name could not be resolved',
+  ERR_STREAM_PREMATURE_CLOSE: 'connection closed before the answer was complete',
+};
+
+const attempts = (n: number) => `${n} attempt${n === 1 ? '' : 's'}`;
+
+export function classifyFailure(err: unknown, baseUrl: string): RequestFailure {
+  const e = asConnectorError(err);
+  const ex = e.exhausted;
+  if (ex?.status === 429) {
+    return { kind: 'rate_limited', reason: `the API is rate limiting this key (HTTP 429, ${attempts(ex.attempts)})`, retryAfterMs: ex.retryAfterMs };
+  }
+  if (ex?.status !== undefined) return { kind: 'server_errors', reason: `the API kept answering HTTP ${ex.status} (${attempts(ex.attempts)})` };
+  if (ex?.networkCode === 'TIMEOUT') return { kind: 'unreachable', reason: `the API at ${baseUrl} did not answer in time (${attempts(ex.attempts)})` };
+  if (ex) {
+    const what = NETWORK_WORDS[ex.networkCode ?? ''] ?? ex.networkCode ?? 'no answer';
+    return { kind: 'unreachable', reason: `could not reach the API at ${baseUrl} (${what}) after ${attempts(ex.attempts)}` };
+  }
+  if (e.failureType === 'config_error' && e.scope === 'sync') return { kind: 'key_rejected', reason: 'the API rejected the api_key (HTTP 401)' };
+  if (e.failureType === 'config_error') return { kind: 'forbidden', reason: 'the API answered HTTP 403 (the key is not entitled to the resource)' };
+  return { kind: 'other', reason: e.message.replace(/\.$/, '') };
+}
