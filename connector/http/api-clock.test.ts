@@ -53,4 +53,15 @@ describe('ApiClock', () => {
     expect(c.now()).toBe(us('2026-11-27T12:00:01.000Z'));
     expect(c.latest()).toBe(us('2026-11-27T12:00:01.720Z'));
   });
+
+  test('a record the API stamped a moment ago tightens now() past what Date alone allows', () => {
+    local = Date.parse('2026-11-27T12:00:00.900Z');
+    const c = clock();
+    c.observe('Fri, 27 Nov 2026 12:00:00 GMT'); // offset >= -900 ms
+    c.observeInstant(us('2026-11-27T12:00:00.880Z')); // offset >= -20 ms
+    expect(c.now()).toBe(us('2026-11-27T12:00:00.880Z'));
+    c.observeInstant(us('2026-11-27T11:00:00.000Z')); // an old record proves nothing new
+    c.observeInstant(undefined);
+    expect(c.now()).toBe(us('2026-11-27T12:00:00.880Z'));
+  });
 });

@@ -69,6 +69,18 @@ export class ApiClock {
   }
 
   /**
+   * Learns from an instant the API has already reached (the updated_at of a
+   * record it served), seen at `seenAt`: on a busy list, records updated
+   * moments ago pin the API's "now" far more tightly than Date's whole
+   * seconds. (The same assumption as every cursor: one clock stamps both.)
+   */
+  observeInstant(instant: Micros | undefined, seenAt: number = this.localNow()): void {
+    if (instant === undefined) return;
+    const bound = Number(instant / 1000n) - seenAt;
+    if (this.offsetMs === undefined || bound > this.offsetMs) this.offsetMs = bound;
+  }
+
+  /**
    * An instant no earlier than the API's current time (undefined until a
    * response carried Date). A read that must cover everything updated before
    * it started goes on until `now()` has passed what this said at its start.
