@@ -212,6 +212,21 @@ describe('OffsetPager over a bounded window (updated_before)', () => {
   });
 });
 
+describe('OffsetPager after another pass', () => {
+  test('a query from the instant the previous pager ended does not emit again what it emitted at that instant', () => {
+    const list = new FakeList(300, (i) => (i < 150 ? BigInt(i) : 150n)); // 150 records share the last instant
+    const first = new OffsetPager({ limit: 100, hasCursor: true, before: 150n });
+    const a = drain(list, first).emitted;
+    expect(a).toHaveLength(150);
+    // Pretend the first pass had also emitted 10 records at instant 150 (a tail that read part of the tie).
+    const seen = { cursor: 150n, ids: list.rows.slice(150, 160).map((r) => r.id) };
+    const next = new OffsetPager({ limit: 100, hasCursor: true, since: 150n, alreadyEmitted: seen });
+    const b = drain(list, next).emitted;
+    expect(ids(b)).toEqual(ids(list.rows.slice(160)));
+    expect(next.lastInstant).toEqual({ cursor: 150n, ids: [...seen.ids, ...ids(list.rows.slice(160))] });
+  });
+});
+
 describe('OffsetPager resuming a list without a cursor from a checkpoint', () => {
   const resumeOf = (pager: OffsetPager) => ({ id: pager.position!.id, offset: pager.positionOffset! });
 

@@ -62,6 +62,12 @@ export interface PagerOptions {
    * offset and behind it; if it is gone, the list is read from the start.
    */
   resumeAfter?: { id: string; offset: number };
+  /**
+   * Lists with a cursor: records a previous pager already emitted at the
+   * newest instant it reached (see `lastInstant`), so that a query starting
+   * at that instant (inclusive) does not emit them again.
+   */
+  alreadyEmitted?: { cursor: Micros; ids: readonly string[] };
   /** Restarts allowed without any new record in between. */
   maxIdleRestarts?: number;
 }
@@ -101,6 +107,12 @@ export class OffsetPager {
     if (opts.limit < 2) throw new Error('the overlapping pager needs a page size of at least 2');
     this.step = opts.limit - 1;
     this.since = opts.since;
+    const done = opts.alreadyEmitted;
+    if (done && opts.hasCursor && done.ids.length > 0) {
+      this.last = { id: done.ids[done.ids.length - 1], cursor: done.cursor, record: {} };
+      for (const id of done.ids) this.emittedAtLastCursor.add(id);
+      this.firstRule = 'starts-with-emitted';
+    }
     const resume = opts.resumeAfter;
     if (resume && !opts.hasCursor) {
       this.last = { id: resume.id, record: {} };
@@ -119,6 +131,12 @@ export class OffsetPager {
   /** The last record emitted (its cursor is the checkpoint). */
   get position(): Row | undefined {
     return this.last;
+  }
+
+  /** The newest instant emitted and the ids emitted at it: what the next pass's pager must not emit again. */
+  get lastInstant(): { cursor: Micros; ids: string[] } | undefined {
+    const cursor = this.last?.cursor;
+    return cursor === undefined ? undefined : { cursor, ids: [...this.emittedAtLastCursor] };
   }
 
   /** The offset at which the last record emitted was seen (the checkpoint of a list without a cursor). */
