@@ -113,24 +113,33 @@ export async function readStream(ctx: ReadContext, plan: StreamPlan, resumption:
   const readWindows = async (cursor: NonNullable<typeof def.cursor>): Promise<ResumePoint> => {
     const planner = new PassPlanner(lower, def.paginator.limit, () => client.clock.latestAt(startedAt));
     const at = (c: Micros | undefined): ResumePoint => (c === undefined ? { kind: 'start' } : { kind: 'cursor', cursor: c });
+    // The records emitted at the newest instant so far: a tail starts there (inclusive) and must not repeat them.
+    let carry: { cursor: Micros; ids: readonly string[] } | undefined;
     for (;;) {
       const wait = planner.notBefore;
       if (wait !== undefined) await sleep(client.clock.msUntil(wait));
       const w = planner.next(client.clock.now());
       if (!w) break;
-      const pager = new OffsetPager({ limit: def.paginator.limit, hasCursor: true, since: w.since, before: w.before });
+      const pager = new OffsetPager({ limit: def.paginator.limit, hasCursor: true, since: w.since, before: w.before, alreadyEmitted: carry });
+      let emitted = 0;
       const pass = await readPass(pager, fetchPage, inFlight, {
         admit: (page: Page) => {
           out.answered(page.total);
           return planner.admit(page.total ?? page.rows.length);
         },
-        rows: (rows: Row[]) => emit(rows, at(maxMicros(pager.position?.cursor, w.since))),
+        rows: (rows: Row[]) => {
+          // A record updated just now proves the API's clock has got there: it tightens "now" far below Date's second.
+          client.clock.observeInstant(rows.at(-1)?.cursor);
+          emitted += rows.length;
+          return emit(rows, at(maxMicros(pager.position?.cursor, w.since)));
+        },
         restarted,
       } satisfies PassHooks);
       totals.pages += pass.pages;
       if (!pass.admitted) continue;
       totals.passes++;
-      planner.complete(pager.position?.cursor);
+      carry = pager.lastInstant ?? carry;
+      planner.complete(pager.position?.cursor, emitted);
       out.checkpoint(at(planner.checkpoint));
     }
     if (planner.unread !== undefined) {

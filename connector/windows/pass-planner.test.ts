@@ -1,37 +1,39 @@
-import { PassPlanner } from './pass-planner';
+import { PassPlanner, Window } from './pass-planner';
 
-/** Runs the planner over a list whose pass sizes are given, as the reader does. */
-function drive(planner: PassPlanner, totals: number[]) {
-  const windows = [];
+/**
+ * Runs the planner as the reader does, over passes whose first-page totals
+ * are given; a tail's records end at `cursor(i)` when it has any.
+ */
+function drive(planner: PassPlanner, totals: number[], cursor: (i: number) => bigint | undefined = () => undefined) {
+  const windows: Window[] = [];
   let t = 1000n;
-  for (const total of totals) {
+  for (const [i, total] of totals.entries()) {
     const w = planner.next((t += 100n));
     if (!w) break;
     windows.push(w);
-    if (!planner.admit(total)) break;
-    planner.complete();
+    if (!planner.admit(total)) continue;
+    planner.complete(w.tail && total > 0 ? cursor(i) : undefined, total);
   }
   return windows;
 }
 
 describe('PassPlanner', () => {
-  test('passes that shrink are read until one is empty; each starts where the one before ended', () => {
+  test('passes that shrink are read, each from where the one before ended; once one fits in a page a tail follows, and an empty tail ends the read', () => {
     const p = new PassPlanner(500n, 100);
-    const windows = drive(p, [3000, 900, 300, 90, 0, 5]);
-    expect(windows).toEqual([
+    expect(drive(p, [3000, 900, 300, 90, 0, 5])).toEqual([
       { since: 500n, before: 1100n, tail: false },
       { since: 1100n, before: 1200n, tail: false },
       { since: 1200n, before: 1300n, tail: false },
       { since: 1300n, before: 1400n, tail: false },
-      { since: 1400n, before: 1500n, tail: false },
+      { since: 1400n, tail: true },
     ]);
     expect(p.passSizes).toEqual([3000, 900, 300, 90, 0]);
     expect(p.unread).toBeUndefined();
-    expect(p.checkpoint).toBe(1500n);
+    expect(p.checkpoint).toBe(1400n);
     expect(p.next(2000n)).toBeUndefined();
   });
 
-  test('a pass no smaller than the one before ends the read (updates outpace reads); the checkpoint stays at the last full pass', () => {
+  test('a pass no smaller than the one before ends the read (updates outpace reads); the checkpoint stays where the last full pass ended', () => {
     const p = new PassPlanner(undefined, 100);
     drive(p, [3000, 3000]);
     expect(p.passSizes).toEqual([3000]);
@@ -40,96 +42,100 @@ describe('PassPlanner', () => {
     expect(p.next(5000n)).toBeUndefined();
   });
 
+  test('tails that keep their size (a list updated as fast as it is read): one is read anyway, then the read stops at the last tail read', () => {
+    const p = new PassPlanner(500n, 100);
+    const windows = drive(p, [300, 20, 20, 20, 20], (i) => 2000n + BigInt(i));
+    expect(windows.map((w) => w.tail)).toEqual([false, false, true, true]);
+    expect(p.passSizes).toEqual([300, 20, 20]);
+    expect(p.unread).toBe(20);
+    expect(p.checkpoint).toBe(2002n); // the cursor of the last tail's last record
+  });
+
   test('a pass that fits in one page is read once even when it does not shrink, and only once', () => {
     const p = new PassPlanner(undefined, 100);
-    drive(p, [5, 12, 12]);
+    drive(p, [5, 12, 12], (i) => 2000n + BigInt(i));
     expect(p.passSizes).toEqual([5, 12]);
     expect(p.unread).toBe(12);
     const q = new PassPlanner(undefined, 100);
-    drive(q, [5, 12, 3, 0]);
+    drive(q, [5, 12, 3, 0], (i) => 2000n + BigInt(i));
     expect(q.passSizes).toEqual([5, 12, 3, 0]);
     expect(q.unread).toBeUndefined();
   });
 
-  test('an empty first pass ends the read at once', () => {
+  test('an empty first pass that has reached the start ends the read at once', () => {
     const p = new PassPlanner(500n, 100);
     expect(drive(p, [0, 7])).toHaveLength(1);
     expect(p.checkpoint).toBe(1100n);
   });
 
-  test('a lower bound at or after now (a cursor from the future): no pass, the checkpoint keeps the cursor', () => {
+  test('a lower bound after the start (a cursor from the future): no pass, the checkpoint keeps the cursor', () => {
     const p = new PassPlanner(10_000n, 100, () => 1350n);
     expect(p.next(1100n)).toBeUndefined();
     expect(p.checkpoint).toBe(10_000n);
+  });
+
+  test('a cursor at or after the clock but before the start (the clock knows whole seconds only): a tail reads past it', () => {
+    const p = new PassPlanner(1200n, 100, () => 1350n);
+    expect(p.next(1100n)).toEqual({ since: 1200n, tail: true });
+    expect(p.admit(3)).toBe(true);
   });
 
   test('no lower bound: the first window is open below', () => {
     expect(new PassPlanner(undefined, 100).next(1100n)).toEqual({ since: undefined, before: 1100n, tail: false });
   });
 
-  test('a quick read that has not reached the moment the stream started ends with a tail: one unbounded page from the last bound', () => {
+  test('a quick pass that ends behind the start is followed by a tail, read whatever the sizes', () => {
     const p = new PassPlanner(500n, 100, () => 1350n);
     expect(p.next(1100n)).toEqual({ since: 500n, before: 1100n, tail: false });
-    expect(p.admit(0)).toBe(true);
-    p.complete();
-    // Records updated just before the stream started may lie past the bound: read them if they fit in a page.
-    expect(p.next(1150n)).toEqual({ since: 1100n, tail: true });
     expect(p.admit(3)).toBe(true);
-    p.complete(1400n);
+    p.complete();
+    expect(p.next(1150n)).toEqual({ since: 1100n, tail: true });
+    expect(p.admit(40)).toBe(true); // larger than the pass before, but these records may predate the start
+    p.complete(1400n, 40);
+    expect(p.next(1450n)).toEqual({ since: 1400n, tail: true });
+    expect(p.admit(0)).toBe(true);
+    p.complete(undefined);
     expect(p.next(1500n)).toBeUndefined();
     expect(p.checkpoint).toBe(1400n);
   });
 
-  test('an empty tail keeps the bound as the checkpoint', () => {
-    const p = new PassPlanner(500n, 100, () => 1350n);
-    p.next(1100n);
-    p.admit(0);
-    p.complete();
-    p.next(1150n);
-    expect(p.admit(0)).toBe(true);
-    p.complete(undefined);
-    expect(p.checkpoint).toBe(1100n);
-    expect(p.next(2000n)).toBeUndefined();
-  });
-
-  test('a tail too big for one page is not read: the read waits until the clock passes the start, then goes on bounded', () => {
-    const p = new PassPlanner(500n, 100, () => 1350n);
-    p.next(1100n);
-    p.admit(0);
-    p.complete();
-    p.next(1150n);
-    expect(p.admit(180)).toBe(false);
-    expect(p.notBefore).toBe(1350n);
-    expect(p.next(1360n)).toEqual({ since: 1100n, before: 1360n, tail: false });
-    expect(p.admit(180)).toBe(true);
-    p.complete();
-    expect(p.notBefore).toBeUndefined();
-    expect(p.next(1400n)).toEqual({ since: 1360n, before: 1400n, tail: false });
-    expect(p.admit(0)).toBe(true);
-    p.complete();
-    expect(p.next(1450n)).toBeUndefined();
-    expect(p.checkpoint).toBe(1400n);
-  });
-
-  test('a cursor at or after the clock but before the stream started (the clock knows whole seconds only): the tail reads past it', () => {
+  test('a tail that brings nothing not emitted yet (only the records at its inclusive bound) ends the read', () => {
     const p = new PassPlanner(1200n, 100, () => 1350n);
     expect(p.next(1100n)).toEqual({ since: 1200n, tail: true });
+    expect(p.admit(1)).toBe(true);
+    p.complete(1200n, 0);
+    expect(p.next(1500n)).toBeUndefined();
+    expect(p.checkpoint).toBe(1200n);
   });
 
-  test('a backlog from before the start (records updated in the last second before it) is read whole, whatever the pass sizes', () => {
+  test('a tail behind the start that does not fit in a page: the read waits for the clock, then reads the rest as one bounded pass', () => {
     const p = new PassPlanner(500n, 100, () => 1350n);
     p.next(1100n);
-    expect(p.admit(40)).toBe(true);
+    p.admit(40);
     p.complete();
     expect(p.next(1150n)).toEqual({ since: 1100n, tail: true });
-    expect(p.admit(650)).toBe(false); // too big for one page
+    expect(p.admit(650)).toBe(false);
     expect(p.notBefore).toBe(1350n);
     expect(p.next(1360n)).toEqual({ since: 1100n, before: 1360n, tail: false });
-    expect(p.admit(650)).toBe(true); // larger than the pass before, but it predates the start: read
+    expect(p.admit(650)).toBe(true); // predates the start: read whatever its size
     p.complete();
+    expect(p.notBefore).toBeUndefined();
     expect(p.next(1400n)).toEqual({ since: 1360n, before: 1400n, tail: false });
     expect(p.admit(700)).toBe(false); // a follow-up no smaller: updates outpace reads
     expect(p.unread).toBe(700);
     expect(p.checkpoint).toBe(1360n);
+  });
+
+  test('a tail that does not fit in a page once caught up: a bounded follow-up at once, judged by the shrink rule', () => {
+    const p = new PassPlanner(500n, 100);
+    p.next(1100n);
+    p.admit(90);
+    p.complete();
+    expect(p.next(1200n)).toEqual({ since: 1100n, tail: true });
+    expect(p.admit(150)).toBe(false);
+    expect(p.notBefore).toBeUndefined();
+    expect(p.next(1300n)).toEqual({ since: 1100n, before: 1300n, tail: false });
+    expect(p.admit(150)).toBe(false); // 150 >= 90 and too big for the grace
+    expect(p.unread).toBe(150);
   });
 });

@@ -19,36 +19,44 @@ export interface Window {
  * gets an updated_at at or after the bound and leaves the window; the window
  * can only shrink.
  *
- * Catching up with the start. The API's Date header has whole seconds, so
- * the clock's "now" may lag the API's by up to a second, and the first pass
- * can end before its bound reaches the moment the stream started
- * (`startedBy`, an upper bound on the API's time then, which tightens as
- * responses arrive). Records updated in between existed when the stream
- * started and belong to this sync. So a pass that ends behind `startedBy` is
- * followed by a tail: one request for everything from its bound on, without
- * `updated_before`, read only if it fits in one page (then nothing can be
- * chased, and the checkpoint is the last record's cursor); that ends the read.
- * If the tail holds more, the read waits until the clock has passed
- * `startedBy` (`notBefore`) and reads the rest as a bounded pass.
- *
- * Follow-ups. Records updated during the read are caught by follow-up passes
+ * Follow-ups. Records updated during a pass are caught by follow-up passes
  * over [previous bound, new now), for as long as each pass is smaller than
  * the one before, that is while reads outpace updates. When a pass is no
  * smaller, updates outpace reads: the stream stops there, complete, and the
- * next sync reads those records (its checkpoint is the bound of the last pass
- * read in full). A pass that fits in one page is read once even when it is
+ * next sync reads those records (its checkpoint is where the last pass read
+ * in full ended). A pass that fits in one page is read once even when it is
  * not smaller (a first pass of a few records is often followed by a few more
  * updated meanwhile); that can happen once per stream, so it cannot become a
- * chase. An empty follow-up ends the read.
+ * chase.
+ *
+ * Tails. Once a pass fits in one page, the next one is a tail: one request
+ * for everything from the previous bound on, without `updated_before`, read
+ * only if it fits in one page (so it cannot be chased either). A tail sees
+ * the list exactly as it is when the API serves it, where a bounded pass sees
+ * it up to a "now" that lags the API's by up to the clock's uncertainty; an
+ * empty tail (or one that brings no record not emitted yet) therefore proves
+ * that every record's current version has been read, and ends the read. Its checkpoint is its last record's cursor
+ * (inclusive, as always). A tail that does not fit in a page is put back and
+ * the read goes on with bounded passes.
+ *
+ * Catching up with the start. The API's Date header has whole seconds, so
+ * "now" may lag the API's by up to a second, and a quick first pass can end
+ * before its bound reaches the moment the stream started (`startedBy`, an
+ * upper bound on the API's time then, which tightens as responses arrive).
+ * Records updated in between existed when the stream started and belong to
+ * this sync: until a pass has reached `startedBy`, the next one is a tail,
+ * read whatever the sizes; if it does not fit in a page, the read waits until
+ * the clock has passed `startedBy` (`notBefore`) and reads the rest as one
+ * bounded pass, whatever its size.
  */
 export class PassPlanner {
   private readonly sizes: number[] = [];
-  private current: (Window & { alwaysRead: boolean }) | undefined;
+  private current: (Window & { alwaysRead: boolean; total?: number }) | undefined;
   private lastBound: Micros | undefined;
   private completedPasses = 0;
   private graceUsed = false;
-  private tailTried = false;
-  private waitForStart = false;
+  /** The last tail did not fit in a page: the next pass is bounded (after waiting for the clock, if behind the start). */
+  private tailTooBig = false;
   private finished = false;
   /** Records of the pass that was not read because updates outpaced reads. */
   unread: number | undefined;
@@ -64,9 +72,11 @@ export class PassPlanner {
     private readonly startedBy: () => Micros | undefined = () => undefined,
   ) {}
 
-  /** The earliest "now" worth starting the next pass at (after a tail too big to read). */
+  /** The earliest "now" worth starting the next pass at: after a tail too big for a page, behind the start. */
   get notBefore(): Micros | undefined {
-    return this.waitForStart && !this.finished ? this.startedBy() : undefined;
+    if (this.finished || !this.tailTooBig) return undefined;
+    const since = this.lastBound ?? this.lower;
+    return this.caughtUp(since) ? undefined : this.startedBy();
   }
 
   /** The next window, or undefined when the read is done. */
@@ -74,18 +84,19 @@ export class PassPlanner {
     if (this.finished) return undefined;
     const since = this.lastBound ?? this.lower;
     const future = since !== undefined && since >= now;
-    if (this.waitForStart) {
-      // The tail was too big: read up to a now that has passed the start, whatever the pass sizes.
+    const caughtUp = this.caughtUp(since);
+    if (this.tailTooBig) {
       if (future) return this.finish();
-      return this.open({ since, before: now, tail: false, alwaysRead: true });
+      // Behind the start, this pass reads the rest of what existed then: whatever its size.
+      return this.open({ since, before: now, tail: false, alwaysRead: !caughtUp });
     }
-    if (this.completedPasses === 0 && !future) return this.open({ since, before: now, tail: false, alwaysRead: true });
-    if (!this.caughtUp(since)) {
-      if (this.tailTried || since === undefined) return this.finish();
-      this.tailTried = true;
-      return this.open({ since, tail: true, alwaysRead: false });
+    if (this.completedPasses === 0) {
+      if (!future) return this.open({ since, before: now, tail: false, alwaysRead: true });
+      // A cursor at or after now: from the future (nothing to read), or within the clock's uncertainty.
+      return caughtUp || since === undefined ? this.finish() : this.open({ since, tail: true, alwaysRead: !caughtUp });
     }
-    if (future || this.sizes.at(-1) === 0) return this.finish();
+    const last = this.sizes.at(-1) ?? 0;
+    if (!caughtUp || last < this.pageSize) return this.open({ since, tail: true, alwaysRead: !caughtUp });
     return this.open({ since, before: now, tail: false, alwaysRead: false });
   }
 
@@ -93,9 +104,8 @@ export class PassPlanner {
   admit(total: number): boolean {
     const w = this.current;
     if (!w) throw new Error('no pass under way');
-    if (w.tail) {
-      if (total < this.pageSize) return true;
-      this.waitForStart = true;
+    if (w.tail && total >= this.pageSize) {
+      this.tailTooBig = true;
       this.current = undefined;
       return false;
     }
@@ -112,31 +122,38 @@ export class PassPlanner {
         return false;
       }
     }
+    w.total = total;
     this.sizes.push(total);
     return true;
   }
 
-  /** The current pass was read to its end; `lastCursor` is the cursor of the last record it emitted. */
-  complete(lastCursor?: Micros): void {
+  /**
+   * The current pass was read to its end; `lastCursor` is the cursor of the
+   * last record it emitted, `emitted` how many it emitted (a tail re-reads
+   * the records at its inclusive lower bound; only new ones count).
+   */
+  complete(lastCursor?: Micros, emitted = 0): void {
     const w = this.current;
     if (!w) throw new Error('no pass under way');
     this.current = undefined;
     this.completedPasses++;
+    this.tailTooBig = false;
     if (w.tail) {
       this.lastBound = maxMicros(w.since, lastCursor);
-      this.finished = true;
+      // Nothing new at the moment the API served it: every record's current version has been read.
+      if (w.total === 0 || emitted === 0) this.finished = true;
       return;
     }
     this.lastBound = w.before;
-    this.waitForStart = false;
+    if (w.total === 0 && this.caughtUp(this.lastBound)) this.finished = true;
   }
 
-  /** Where a read that ends now resumes: the bound of the last pass read in full, never before the lower bound. */
+  /** Where a read that ends now resumes: where the last pass read in full ended, never before the lower bound. */
   get checkpoint(): Micros | undefined {
     return maxMicros(this.lastBound, this.lower);
   }
 
-  /** Pass sizes admitted so far (the first page's total of each bounded pass). */
+  /** Pass sizes admitted so far (the first page's total of each pass). */
   get passSizes(): readonly number[] {
     return this.sizes;
   }
