@@ -231,7 +231,7 @@ class SimulatorServer implements Simulator {
     } else {
       body = faultErrorBody(status, rule.body ?? 'json');
     }
-    if (rule.drop) return this.sendDropped(ex, status, headers, body);
+    if (rule.drop) return this.sendDropped(ex, status, headers, body, rule.drop === 'content-length' ? 'content-length' : 'chunked');
     this.send(ex, status, headers, body);
   }
 
@@ -280,16 +280,17 @@ class SimulatorServer implements Simulator {
   }
 
   /**
-   * Headers and part of the body, then the connection is destroyed mid-response. The body
-   * is sent chunked (no Content-Length): node-fetch 2 reports a cut chunked body as
-   * "Premature close" but waits forever on a cut Content-Length body.
+   * Headers and half the body, then the connection is destroyed mid-response. By default the body
+   * is sent chunked (no Content-Length), so the terminating chunk never comes; with
+   * `drop: 'content-length'` the headers announce the whole body and fewer bytes arrive. node-fetch 2
+   * reports the first as "Premature close" but waits until its timeout on the second.
    */
-  private sendDropped(ex: Exchange, status: number, extra: Record<string, string>, body: Body): void {
+  private sendDropped(ex: Exchange, status: number, extra: Record<string, string>, body: Body, mode: 'chunked' | 'content-length'): void {
     if (this.closed || ex.res.destroyed) return;
     const bytes = Buffer.from(body.text || '{"total":0,"offset":0,"limit":100,"data":[]}', 'utf8');
     const socket = ex.req.socket;
     const headers = this.headersFor(ex, extra, body, bytes.length);
-    delete headers['Content-Length'];
+    if (mode === 'chunked') delete headers['Content-Length'];
     ex.res.writeHead(status, headers);
     ex.res.write(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))), () => socket.destroy());
     this.record(ex, status);

@@ -1,6 +1,6 @@
 import http from 'http';
 import https from 'https';
-import fetch from 'node-fetch';
+import { ACCEPT_ENCODING, decodeBody } from './body-encoding';
 import { ApiRequest, ApiResponse, NetworkError, Send } from './types';
 
 export interface TransportOptions {
@@ -10,43 +10,29 @@ export interface TransportOptions {
   maxSockets: number;
 }
 
+const HEADERS = { accept: 'application/json', 'accept-encoding': ACCEPT_ENCODING, 'user-agent': 'source-inventory-analytics' };
+
 /**
- * The innermost Send: one HTTP GET over keep-alive sockets with node-fetch.
- * Anything that goes wrong below HTTP (refused, reset, dropped mid-body,
- * timeout) becomes a NetworkError; HTTP statuses are returned, not thrown.
+ * The innermost Send: one HTTP GET over keep-alive sockets, with Node's own
+ * http/https client. Anything that goes wrong below HTTP (refused, reset,
+ * timeout, a body cut short) becomes a NetworkError; HTTP statuses are
+ * returned, not thrown.
+ *
+ * The response is read from the IncomingMessage itself so that a body cut
+ * short is seen the moment its connection closes, whether it was announced by
+ * Content-Length or sent chunked. (node-fetch 2 pipes the message into a
+ * stream that never hears of the close, so a cut Content-Length body waited
+ * for the whole request timeout.)
  */
 export function createTransport(opts: TransportOptions): { send: Send; close(): void } {
   const agents = {
     http: new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets }),
     https: new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets }),
   };
-  const send: Send = async (req: ApiRequest): Promise<ApiResponse> => {
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), opts.timeoutMs);
-    const onOuterAbort = () => timeout.abort();
-    req.signal?.addEventListener('abort', onOuterAbort, { once: true });
-    try {
-      const res = await fetch(req.url, {
-        method: 'GET',
-        headers: { accept: 'application/json', 'user-agent': 'source-inventory-analytics' },
-        agent: (u) => (u.protocol === 'https:' ? agents.https : agents.http),
-        signal: timeout.signal as never,
-        compress: true,
-      });
-      const body = await res.text();
-      return { status: res.status, headers: res.headers, body };
-    } catch (err) {
-      if (req.signal?.aborted) throw req.signal.reason ?? err;
-      if (timeout.signal.aborted) {
-        throw new NetworkError(`no complete answer within ${opts.timeoutMs / 1000} s`, 'TIMEOUT');
-      }
-      const e = err as { code?: string; errno?: string; message?: string };
-      const code = e.code ?? e.errno ?? 'NETWORK';
-      throw new NetworkError(describeNetworkError(code, e.message ?? String(err)), code);
-    } finally {
-      clearTimeout(timer);
-      req.signal?.removeEventListener('abort', onOuterAbort);
-    }
+  const send: Send = (req: ApiRequest): Promise<ApiResponse> => {
+    const url = new URL(req.url);
+    const agent = url.protocol === 'https:' ? agents.https : agents.http;
+    return get(url, agent, opts.timeoutMs, req.signal);
   };
   return {
     send,
@@ -55,6 +41,63 @@ export function createTransport(opts: TransportOptions): { send: Send; close(): 
       agents.https.destroy();
     },
   };
+}
+
+/** One GET: resolves with the whole body, or rejects as soon as the attempt has failed. */
+function get(url: URL, agent: http.Agent, timeoutMs: number, outer: AbortSignal | undefined): Promise<ApiResponse> {
+  return new Promise((resolve, reject) => {
+    if (outer?.aborted) return reject(outer.reason);
+    const request = (url.protocol === 'https:' ? https : http).request(url, { method: 'GET', agent, headers: HEADERS });
+    let settled = false;
+    const settle = (err: unknown, res?: ApiResponse): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+      if (res) return resolve(res);
+      request.destroy(); // never hand a socket in an unknown state back to the pool
+      reject(err);
+    };
+    const timer = setTimeout(() => settle(new NetworkError(`no complete answer within ${timeoutMs / 1000} s`, 'TIMEOUT')), timeoutMs);
+    const onAbort = (): void => settle(outer?.reason);
+    outer?.addEventListener('abort', onAbort, { once: true });
+
+    request.on('error', (err) => settle(networkError(err)));
+    request.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      const cut = (): void => settle(new NetworkError('connection closed before the response was complete', 'ERR_STREAM_PREMATURE_CLOSE'));
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      // Node destroys a response whose socket closed before Content-Length bytes or the last chunk arrived.
+      res.on('error', cut);
+      res.on('close', () => {
+        if (!res.complete) cut();
+      });
+      res.on('end', () => {
+        if (!res.complete) return cut();
+        decodeBody(Buffer.concat(chunks), res.headers['content-encoding']).then(
+          (body) => settle(undefined, { status: res.statusCode ?? 0, headers: headerReader(res.headers), body }),
+          () => settle(new NetworkError('the response body could not be decompressed', 'EBADBODY')),
+        );
+      });
+    });
+    request.end();
+  });
+}
+
+function headerReader(headers: http.IncomingHttpHeaders): ApiResponse['headers'] {
+  return {
+    get(name: string): string | null {
+      const value = headers[name.toLowerCase()];
+      if (value === undefined) return null;
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
+}
+
+function networkError(err: unknown): NetworkError {
+  const e = err as { code?: string; message?: string };
+  const code = e.code ?? 'NETWORK';
+  return new NetworkError(describeNetworkError(code, e.message ?? String(err)), code);
 }
 
 function describeNetworkError(code: string, message: string): string {
@@ -69,6 +112,6 @@ function describeNetworkError(code: string, message: string): string {
     case 'ERR_STREAM_PREMATURE_CLOSE':
       return 'connection closed before the response was complete';
     default:
-      return message.replace(/^request to \S+ failed, reason: /, '');
+      return message;
   }
 }
