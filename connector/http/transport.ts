@@ -1,22 +1,25 @@
 import http from 'http';
 import https from 'https';
 import { ACCEPT_ENCODING, decodeBody } from './body-encoding';
+import { classifyFailure, proxyAnswerFailure } from './network-failures';
+import type { Route, Router } from './proxy';
 import { ApiRequest, ApiResponse, NetworkError, Send } from './types';
 
 export interface TransportOptions {
   /** Abandon an attempt that has not delivered its whole body in this time. */
   timeoutMs: number;
-  /** Sockets kept open per host; match the number of requests in flight. */
-  maxSockets: number;
+  /** Picks each request's agent: direct, or through the proxy the environment names (proxy.ts). */
+  router: Router;
 }
 
 const HEADERS = { accept: 'application/json', 'accept-encoding': ACCEPT_ENCODING, 'user-agent': 'source-inventory-analytics' };
 
 /**
- * The innermost Send: one HTTP GET over keep-alive sockets, with Node's own
- * http/https client. Anything that goes wrong below HTTP (refused, reset,
- * timeout, a body cut short) becomes a NetworkError; HTTP statuses are
- * returned, not thrown.
+ * The innermost Send: one HTTP GET over the router's keep-alive agents, with
+ * Node's own http/https client. Anything that goes wrong below HTTP (refused,
+ * reset, timeout, a body cut short) becomes a NetworkError, or a
+ * NetworkSetupError when no retry can help (network-failures.ts); HTTP
+ * statuses are returned, not thrown, except the proxy's own refusals.
  *
  * The response is read from the IncomingMessage itself so that a body cut
  * short is seen the moment its connection closes, whether it was announced by
@@ -25,29 +28,18 @@ const HEADERS = { accept: 'application/json', 'accept-encoding': ACCEPT_ENCODING
  * for the whole request timeout.)
  */
 export function createTransport(opts: TransportOptions): { send: Send; close(): void } {
-  const agents = {
-    http: new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets }),
-    https: new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets }),
-  };
-  const send: Send = (req: ApiRequest): Promise<ApiResponse> => {
+  const send: Send = async (req: ApiRequest): Promise<ApiResponse> => {
     const url = new URL(req.url);
-    const agent = url.protocol === 'https:' ? agents.https : agents.http;
-    return get(url, agent, opts.timeoutMs, req.signal);
+    return get(url, opts.router.route(url), opts.timeoutMs, req.signal);
   };
-  return {
-    send,
-    close() {
-      agents.http.destroy();
-      agents.https.destroy();
-    },
-  };
+  return { send, close: () => opts.router.close() };
 }
 
 /** One GET: resolves with the whole body, or rejects as soon as the attempt has failed. */
-function get(url: URL, agent: http.Agent, timeoutMs: number, outer: AbortSignal | undefined): Promise<ApiResponse> {
+function get(url: URL, route: Route, timeoutMs: number, outer: AbortSignal | undefined): Promise<ApiResponse> {
   return new Promise((resolve, reject) => {
     if (outer?.aborted) return reject(outer.reason);
-    const request = (url.protocol === 'https:' ? https : http).request(url, { method: 'GET', agent, headers: HEADERS });
+    const request = (url.protocol === 'https:' ? https : http).request(url, { method: 'GET', agent: route.agent, headers: HEADERS });
     let settled = false;
     const settle = (err: unknown, res?: ApiResponse): void => {
       if (settled) return;
@@ -62,8 +54,13 @@ function get(url: URL, agent: http.Agent, timeoutMs: number, outer: AbortSignal 
     const onAbort = (): void => settle(outer?.reason);
     outer?.addEventListener('abort', onAbort, { once: true });
 
-    request.on('error', (err) => settle(networkError(err)));
+    // https-proxy-agent reports the proxy's answer to CONNECT; when it is not 200, the response is the proxy's.
+    let tunnelStatus: number | undefined;
+    request.on('proxyConnect', (connect: { statusCode: number }) => (tunnelStatus = connect.statusCode));
+    request.on('error', (err) => settle(classifyFailure(err, url, route.proxy)));
     request.on('response', (res) => {
+      const refused = proxyAnswerFailure(route.proxy, res.statusCode ?? 0, tunnelStatus, url);
+      if (refused) return settle(refused);
       const chunks: Buffer[] = [];
       const cut = (): void => settle(new NetworkError('connection closed before the response was complete', 'ERR_STREAM_PREMATURE_CLOSE'));
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -92,26 +89,4 @@ function headerReader(headers: http.IncomingHttpHeaders): ApiResponse['headers']
       return Array.isArray(value) ? value.join(', ') : value;
     },
   };
-}
-
-function networkError(err: unknown): NetworkError {
-  const e = err as { code?: string; message?: string };
-  const code = e.code ?? 'NETWORK';
-  return new NetworkError(describeNetworkError(code, e.message ?? String(err)), code);
-}
-
-function describeNetworkError(code: string, message: string): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ECONNRESET':
-      return 'connection reset by the server';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'host name could not be resolved';
-    case 'ERR_STREAM_PREMATURE_CLOSE':
-      return 'connection closed before the response was complete';
-    default:
-      return message;
-  }
 }
