@@ -3,6 +3,7 @@
  * fault injection and the normal list answer, in that order.
  */
 import http from 'http';
+import https from 'https';
 import { AddressInfo } from 'net';
 import { Body, Page, errorBody, faultErrorBody, jsonBody, malformedPage } from './bodies';
 import { GenerationContext, generateRecord, indexOfId } from './data';
@@ -53,7 +54,7 @@ class SimulatorServer implements Simulator {
   url = '';
   port = 0;
 
-  private readonly server: http.Server;
+  private readonly server: http.Server | https.Server;
   private readonly ctx: GenerationContext;
   private readonly stores: Record<Resource, ResourceStore>;
   private readonly limiter: RateLimiter;
@@ -92,7 +93,10 @@ class SimulatorServer implements Simulator {
     this.faults = new FaultInjector(opts.faults ?? []);
     this.setDrift(opts.drift ?? null);
 
-    this.server = http.createServer({ keepAlive: true }, (req, res) => void this.handle(req, res));
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res);
+    this.server = opts.tls
+      ? https.createServer({ keepAlive: true, key: opts.tls.key, cert: opts.tls.cert }, handler)
+      : http.createServer({ keepAlive: true }, handler);
     this.server.keepAliveTimeout = 30_000;
     this.server.headersTimeout = 31_000;
   }
@@ -105,7 +109,7 @@ class SimulatorServer implements Simulator {
         const address = this.server.address() as AddressInfo;
         this.port = address.port;
         const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-        this.url = `http://${host}:${address.port}`;
+        this.url = `${this.opts.tls ? 'https' : 'http'}://${host}:${address.port}`;
         resolve();
       });
     });

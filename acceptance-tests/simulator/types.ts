@@ -63,6 +63,8 @@ export interface SimulatorOptions {
   faults?: FaultRule[];
   drift?: DriftConfig | null;
   extraFields?: boolean;
+  /** Serve HTTPS with this key and certificate (PEM) instead of HTTP; `url` then starts with https://. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export type MutableOptions = Partial<
