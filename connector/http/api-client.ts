@@ -2,9 +2,9 @@ import type { Config } from '../config/config';
 import { ConnectorError, systemError, transientError } from '../protocol/errors';
 import { fill, resolve } from './error-table';
 import { rateLimited, RetryEvent, retrying } from './interceptors';
+import { createRouter } from './proxy';
 import { RateLimiter } from './rate-limiter';
 import { waitAskedMs } from './retry-timing';
-import { createRouter } from './proxy';
 import { createTransport } from './transport';
 import { ApiResponse, compose, NetworkError, NetworkSetupError, Send } from './types';
 
