@@ -21,7 +21,7 @@ COPY connector ./connector
 RUN npx tsc -p tsconfig.build.json \
  && test -f dist/connector/cli.js && test -d dist/schemas
 
-# ---- deps: production dependencies only (ajv, ajv-formats, node-fetch, yargs)
+# ---- deps: production dependencies only (ajv, ajv-formats, yargs, the proxy agents)
 FROM ${BASE_IMAGE} AS deps
 WORKDIR /build
 COPY package.json package-lock.json ./

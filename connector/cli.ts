@@ -11,15 +11,18 @@ import { runCheck } from './commands/check';
 import { runDiscover } from './commands/discover';
 import { runRead } from './commands/read';
 import { runSpec } from './commands/spec';
+import { proxySecrets } from './http/proxy';
 import { configError, errorMessageFor } from './protocol/errors';
 import { Output } from './protocol/output';
+import { Redactor } from './secrets/redactor';
 
 /**
  * The command line: exactly the Airbyte protocol's commands. Every stdout line
  * is one AirbyteMessage; failures become a TRACE ERROR and a non-zero exit,
  * never a stack trace on stdout.
  */
-const output = new Output(process.stdout);
+// The proxy's password comes from the environment (HTTPS_PROXY, …): known before anything can be printed.
+const output = new Output(process.stdout, new Redactor(proxySecrets(process.env)));
 
 function fail(err: unknown): void {
   output.emit(errorMessageFor(err));

@@ -1,9 +1,9 @@
 /**
  * The floor the connector has to beat in `npm run bench` (issue 6): the least a
  * program can do to copy every `items` record from the API to stdout as Airbyte
- * RECORD lines. One request at a time over a keep-alive socket with node-fetch
- * (the connector's HTTP library), offset/limit=100, JSON.parse each page, one
- * stdout write per page, stop on a short page. No retries, no checks, no state.
+ * RECORD lines. One request at a time over a keep-alive socket with node-fetch,
+ * offset/limit=100, JSON.parse each page, one stdout write per page, stop on a
+ * short page. No retries, no checks, no state.
  *
  * Usage: BARE_BASE_URL=http://127.0.0.1:PORT BARE_API_KEY=... node dist/scripts/bare-fetch-loop.js
  * (the key travels in the environment, not on the command line).

@@ -5,7 +5,7 @@
  * the end, that the key never appeared in any spelling.
  */
 import { DEFAULT_API_KEY, Resource, RESOURCES, Simulator } from '../simulator';
-import { configuredCatalog, Message, RunFiles, RunOptions, RunResult, runConnector } from './run-connector';
+import { configuredCatalog, Message, proxyPasswordsIn, RunFiles, RunOptions, RunResult, runConnector } from './run-connector';
 
 /** Fast retries: first backoff 50 ms, give up after 3 s; a request times out after 2 s. */
 export function fastConfig(sim: Simulator | { url: string }, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -70,7 +70,8 @@ export interface Collected {
 
 /**
  * A runConnector that keeps all output. `leaks(secrets)` lists every occurrence
- * of any spelling of the secrets (and of the default key) in all of it.
+ * of any spelling of the secrets (and of the default key, every run's api_key
+ * and the password of every proxy URL a run was given) in all of it.
  */
 export function collectingRunner(): { run: Runner; outputs: Collected[]; leaks: (secrets?: string[]) => string[] } {
   const outputs: Collected[] = [];
@@ -78,7 +79,7 @@ export function collectingRunner(): { run: Runner; outputs: Collected[]; leaks: 
   const run: Runner = async (command, files = {}, opts = {}) => {
     const key = (files.config as { api_key?: unknown } | undefined)?.api_key;
     if (typeof key === 'string' && key.length >= 4) keys.add(key);
-    for (const s of opts.secrets ?? []) keys.add(s);
+    for (const s of [...(opts.secrets ?? []), ...proxyPasswordsIn(opts.env)]) keys.add(s);
     const r = await runConnector(command, files, opts);
     outputs.push({ command: command.join(' '), stdout: r.stdout, stderr: r.stderr });
     return r;

@@ -1,19 +1,24 @@
 import { spawn } from 'child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join, resolve } from 'path';
+import { basename, dirname, join, resolve } from 'path';
 import { messageValidator } from './protocol-schema';
 
 /**
  * Runs the connector the way a platform does: as a separate process (the
  * compiled CLI), or as the built image when CONNECTOR_IMAGE is set
  * (`docker run --rm -i --network host -v <dir>:/data <image> …`). Files are
- * written to a fresh directory and passed by path.
+ * written to a fresh directory and passed by path. Environment variables a
+ * test gives (`env`) reach the process, or the container as `-e NAME`; proxy
+ * variables of the machine running the tests never do. An extra certificate
+ * authority (`extraCaFile`) is NODE_EXTRA_CA_CERTS for the process, and is
+ * mounted read-only at /certs for the container.
  *
  * Every stdout line of every run is parsed and validated against Airbyte's
- * AirbyteMessage schema; every secret the run was given is searched for in
- * all of stdout and stderr, raw and percent-encoded. Either failure throws,
- * so no test can pass on output that breaks the protocol or leaks the key.
+ * AirbyteMessage schema; every secret the run was given (the config's api_key,
+ * `secrets`, the password of any proxy URL in `env`) is searched for in all of
+ * stdout and stderr, raw and percent-encoded. Either failure throws, so no
+ * test can pass on output that breaks the protocol or leaks a secret.
  */
 export const CLI = resolve(__dirname, '../../dist/connector/cli.js');
 export const IMAGE = process.env.CONNECTOR_IMAGE || undefined;
@@ -37,6 +42,43 @@ export interface RunOptions {
   secrets?: string[];
   /** Skip the protocol check (only for tests of what happens on a broken command line). */
   allowInvalidLines?: boolean;
+  /** Environment variables for the connector (HTTPS_PROXY, NO_PROXY, …): `docker run -e NAME` for the image. */
+  env?: Record<string, string>;
+  /** A PEM file of certificate authorities to trust: NODE_EXTRA_CA_CERTS, mounted at /certs for the image. */
+  extraCaFile?: string;
+}
+
+/** Variables that would send the connector's requests through a proxy: only a test may set them. */
+const PROXY_VARIABLE = /^(https?|all|no)_proxy$/i;
+const CA_MOUNT = '/certs';
+
+/**
+ * The passwords of the proxy URLs in `env`, as the connector could print them:
+ * as written (percent-encoded), decoded, and as the Basic credentials the proxy receives.
+ */
+export function proxyPasswordsIn(env: Record<string, string> = {}): string[] {
+  const found: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!PROXY_VARIABLE.test(name)) continue;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      continue;
+    }
+    if (!url.password) continue;
+    const password = decodeURIComponent(url.password);
+    found.push(url.password, password, Buffer.from(`${decodeURIComponent(url.username)}:${password}`).toString('base64'));
+  }
+  return found;
+}
+
+/** The connector's environment: the tests' own without proxy variables, plus what the test gives. */
+function connectorEnv(opts: RunOptions, caPath: string | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined && !PROXY_VARIABLE.test(name)) env[name] = value;
+  if (caPath) env.NODE_EXTRA_CA_CERTS = caPath;
+  return { ...env, ...opts.env };
 }
 
 export class RunResult {
@@ -93,11 +135,15 @@ export async function runConnector(command: string[], files: RunFiles = {}, opts
   if (files.catalog !== undefined || files.catalogText !== undefined) args.push('--catalog', put('catalog.json', files.catalog, files.catalogText));
   if (files.state !== undefined) args.push('--state', put('state.json', files.state));
 
+  const caPath = opts.extraCaFile && (IMAGE ? `${CA_MOUNT}/${basename(opts.extraCaFile)}` : opts.extraCaFile);
+  const env = connectorEnv(opts, caPath);
+  const containerEnv = [...Object.keys(opts.env ?? {}), ...(caPath ? ['NODE_EXTRA_CA_CERTS'] : [])].flatMap((name) => ['-e', name]);
+  const caMount = opts.extraCaFile ? ['-v', `${dirname(opts.extraCaFile)}:${CA_MOUNT}:ro`] : [];
   const [bin, argv] = IMAGE
-    ? ['docker', ['run', '--rm', '-i', '--network', 'host', '-v', `${dir}:/data:ro`, IMAGE, ...args]]
+    ? ['docker', ['run', '--rm', '-i', '--network', 'host', '-v', `${dir}:/data:ro`, ...caMount, ...containerEnv, IMAGE, ...args]]
     : [process.execPath, [CLI, ...args]];
   try {
-    const { code, stdout, stderr } = await spawnCollect(bin, argv, opts.timeoutMs ?? 120_000);
+    const { code, stdout, stderr } = await spawnCollect(bin, argv, env, opts.timeoutMs ?? 120_000);
     runs++;
     const messages: Message[] = [];
     const invalid: string[] = [];
@@ -117,14 +163,14 @@ export async function runConnector(command: string[], files: RunFiles = {}, opts
     if (invalid.length && !opts.allowInvalidLines) {
       throw new Error(`connector ${command[0]} wrote ${invalid.length} invalid stdout line(s):\n${invalid.slice(0, 5).join('\n')}`);
     }
-    const secrets = [...(opts.secrets ?? [])];
+    const secrets = [...(opts.secrets ?? []), ...proxyPasswordsIn(opts.env)];
     const key = (files.config as { api_key?: unknown } | undefined)?.api_key;
     if (typeof key === 'string' && key.length >= 4) secrets.push(key);
-    for (const s of secrets) {
+    for (const s of secrets.filter((x) => x.length >= 4)) {
       for (const variant of new Set([s, encodeURIComponent(s)])) {
         for (const [name, text] of [['stdout', stdout], ['stderr', stderr]] as const) {
           const at = text.indexOf(variant);
-          if (at >= 0) throw new Error(`the api_key appears in ${name} of '${command[0]}': …${text.slice(Math.max(0, at - 80), at)}[KEY]…`);
+          if (at >= 0) throw new Error(`a secret (api_key or proxy password) appears in ${name} of '${command[0]}': …${text.slice(Math.max(0, at - 80), at)}[SECRET]…`);
         }
       }
     }
@@ -134,9 +180,14 @@ export async function runConnector(command: string[], files: RunFiles = {}, opts
   }
 }
 
-function spawnCollect(bin: string, argv: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function spawnCollect(
+  bin: string,
+  argv: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

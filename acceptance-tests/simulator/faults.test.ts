@@ -207,6 +207,33 @@ describe('fault rules', () => {
     expect((await get(sim, 'items')).status).toBe(200);
   });
 
+  it("drop the connection mid-response under a Content-Length (drop: 'content-length')", async () => {
+    sim.setFaults([{ drop: 'content-length' }]);
+    const { status, length, chunked, received, error } = await new Promise<{
+      status: number;
+      length: number;
+      chunked: boolean;
+      received: number;
+      error: boolean;
+    }>((resolve) => {
+      const req = http.get(urlFor(sim, 'items'), (r) => {
+        let received = 0;
+        const done = (error: boolean) =>
+          resolve({ status: r.statusCode!, length: Number(r.headers['content-length']), chunked: r.headers['transfer-encoding'] === 'chunked', received, error });
+        r.on('data', (c: Buffer) => (received += c.length));
+        r.on('error', () => done(true));
+        r.on('end', () => done(false));
+      });
+      req.on('error', () => resolve({ status: -1, length: 0, chunked: false, received: 0, error: true }));
+    });
+    expect(status).toBe(200);
+    expect(chunked).toBe(false);
+    expect(error).toBe(true);
+    expect(received).toBeGreaterThan(0); // half the page arrived …
+    expect(received).toBeLessThan(length); // … of the length the headers announced
+    expect((await get(sim, 'items')).status).toBe(200);
+  });
+
   it('hang long enough for a client timeout', async () => {
     sim.setFaults([{ hangMs: 1500 }]);
     await expect(fetch(urlFor(sim, 'items'), { timeout: 200 })).rejects.toThrow(/timeout/);
@@ -247,5 +274,6 @@ describe('fault rules', () => {
   it('rejects nonsense rules', () => {
     expect(() => sim.setFaults([{ times: -1 }])).toThrow();
     expect(() => sim.setFaults([{ skip: 1.5 }])).toThrow();
+    expect(() => sim.setFaults([{ drop: 'half' as never }])).toThrow(/drop/);
   });
 });

@@ -63,6 +63,9 @@ function validateRule(rule: FaultRule): void {
     bad('status must be an HTTP status');
   }
   if (rule.hangMs !== undefined && !(rule.hangMs >= 0)) bad('hangMs must be >= 0');
+  if (rule.drop !== undefined && ![true, false, 'chunked', 'content-length'].includes(rule.drop)) {
+    bad("drop must be true, 'chunked' or 'content-length'");
+  }
 }
 
 /**

@@ -3,6 +3,7 @@
  * fault injection and the normal list answer, in that order.
  */
 import http from 'http';
+import https from 'https';
 import { AddressInfo } from 'net';
 import { Churn } from './churn';
 import { Body, Page, errorBody, faultErrorBody, jsonBody, malformedPage } from './bodies';
@@ -64,7 +65,7 @@ class SimulatorServer implements Simulator {
   url = '';
   port = 0;
 
-  private readonly server: http.Server;
+  private readonly server: http.Server | https.Server;
   private readonly ctx: GenerationContext;
   private readonly stores: Record<Resource, ResourceStore>;
   private readonly limiter: RateLimiter;
@@ -108,7 +109,10 @@ class SimulatorServer implements Simulator {
     this.setDrift(opts.drift ?? null);
     this.setChurn(opts.churn ?? null);
 
-    this.server = http.createServer({ keepAlive: true }, (req, res) => void this.handle(req, res));
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res);
+    this.server = opts.tls
+      ? https.createServer({ keepAlive: true, key: opts.tls.key, cert: opts.tls.cert }, handler)
+      : http.createServer({ keepAlive: true }, handler);
     this.server.keepAliveTimeout = 30_000;
     this.server.headersTimeout = 31_000;
   }
@@ -121,7 +125,7 @@ class SimulatorServer implements Simulator {
         const address = this.server.address() as AddressInfo;
         this.port = address.port;
         const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-        this.url = `http://${host}:${address.port}`;
+        this.url = `${this.opts.tls ? 'https' : 'http'}://${host}:${address.port}`;
         resolve();
       });
     });
@@ -256,7 +260,7 @@ class SimulatorServer implements Simulator {
     } else {
       body = faultErrorBody(status, rule.body ?? 'json');
     }
-    if (rule.drop) return this.sendDropped(ex, status, headers, body);
+    if (rule.drop) return this.sendDropped(ex, status, headers, body, rule.drop === 'content-length' ? 'content-length' : 'chunked');
     this.send(ex, status, headers, body);
   }
 
@@ -314,16 +318,17 @@ class SimulatorServer implements Simulator {
   }
 
   /**
-   * Headers and part of the body, then the connection is destroyed mid-response. The body
-   * is sent chunked (no Content-Length): node-fetch 2 reports a cut chunked body as
-   * "Premature close" but waits forever on a cut Content-Length body.
+   * Headers and half the body, then the connection is destroyed mid-response. By default the body
+   * is sent chunked (no Content-Length), so the terminating chunk never comes; with
+   * `drop: 'content-length'` the headers announce the whole body and fewer bytes arrive. node-fetch 2
+   * reports the first as "Premature close" but waits until its timeout on the second.
    */
-  private sendDropped(ex: Exchange, status: number, extra: Record<string, string>, body: Body): void {
+  private sendDropped(ex: Exchange, status: number, extra: Record<string, string>, body: Body, mode: 'chunked' | 'content-length'): void {
     if (this.closed || ex.res.destroyed) return;
     const bytes = Buffer.from(body.text || '{"total":0,"offset":0,"limit":100,"data":[]}', 'utf8');
     const socket = ex.req.socket;
     const headers = this.headersFor(ex, extra, body, bytes.length);
-    delete headers['Content-Length'];
+    if (mode === 'chunked') delete headers['Content-Length'];
     ex.res.writeHead(status, headers);
     ex.res.write(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))), () => socket.destroy());
     this.record(ex, status);

@@ -30,8 +30,12 @@ export interface FaultRule {
   body?: FaultBody;
   /** Retry-After header: delta-seconds, or an IMF-fixdate that many seconds in the future. */
   retryAfter?: { seconds: number } | { httpDateInSeconds: number };
-  /** Write the headers and part of a body, then destroy the socket. */
-  drop?: boolean;
+  /**
+   * Write the headers and half the body, then destroy the socket. `true` or 'chunked': the body is
+   * sent chunked (no Content-Length), so the terminating chunk never arrives; 'content-length': the
+   * headers announce the whole body's length and fewer bytes arrive.
+   */
+  drop?: boolean | 'chunked' | 'content-length';
   /** Wait this long before answering. */
   hangMs?: number;
 }
@@ -73,6 +77,8 @@ export interface SimulatorOptions {
   churn?: ChurnConfig | null;
   /** Adds undeclared fields to every record: a scalar, a nested object, a timestamp and a nullable number. */
   extraFields?: boolean;
+  /** Serve HTTPS with this key and certificate (PEM) instead of HTTP; `url` then starts with https://. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export type MutableOptions = Partial<

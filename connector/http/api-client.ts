@@ -3,10 +3,11 @@ import { ConnectorError, systemError, transientError } from '../protocol/errors'
 import { ApiClock } from './api-clock';
 import { fill, resolve } from './error-table';
 import { observingClock, rateLimited, RetryEvent, retrying } from './interceptors';
+import { createRouter } from './proxy';
 import { RateLimiter } from './rate-limiter';
 import { waitAskedMs } from './retry-timing';
 import { createTransport } from './transport';
-import { ApiResponse, compose, NetworkError, Send } from './types';
+import { ApiResponse, compose, NetworkError, NetworkSetupError, Send } from './types';
 
 export type QueryParams = Record<string, string | number | undefined>;
 
@@ -51,7 +52,7 @@ export class ApiClient {
     this.maxRetryMs = opts.maxRetryMs ?? config.maxRetryMs;
     const transport = createTransport({
       timeoutMs: opts.timeoutMs ?? config.requestTimeoutMs,
-      maxSockets: config.maxConcurrentRequests,
+      router: createRouter({ maxSockets: config.maxConcurrentRequests }),
     });
     this.closeTransport = transport.close;
     const limiter = new RateLimiter({ perSecond: config.requestsPerSecond, burst: config.burst });
@@ -80,10 +81,18 @@ export class ApiClient {
       res = await this.send({ url, label, stream, signal: opts.signal, maxRetryMs: opts.maxRetryMs, timeoutMs: opts.timeoutMs });
       this.onResponse?.({ label, status: res.status, attempts: res.attempts ?? 1, ms: Date.now() - started });
     } catch (err) {
+      if (err instanceof NetworkSetupError) {
+        // No retry or other stream can get past it: the settings must change.
+        throw new ConnectorError(err.message, 'config_error', `${label}: ${err.code}`, 'sync');
+      }
       if (err instanceof NetworkError) {
+        const proxy = err.unreachableProxy;
         const e = transientError(
-          `Stream ${stream}: could not get an answer from the API at ${this.config.baseUrl} (${err.message}) after ` +
-            `${err.attempts} attempt(s). Check base_url and the network; the next sync resumes from the last checkpoint.`,
+          proxy
+            ? `Stream ${stream}: ${err.message}, after ${err.attempts} attempt(s). Check ${proxy.variable} and that the proxy ` +
+                `is running; the next sync resumes from the last checkpoint.`
+            : `Stream ${stream}: could not get an answer from the API at ${this.config.baseUrl} (${err.message}) after ` +
+                `${err.attempts} attempt(s). Check base_url and the network; the next sync resumes from the last checkpoint.`,
           `${label}: ${err.code}`,
         );
         e.exhausted = { networkCode: err.code, attempts: err.attempts };

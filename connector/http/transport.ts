@@ -1,75 +1,93 @@
 import http from 'http';
 import https from 'https';
-import fetch from 'node-fetch';
+import { ACCEPT_ENCODING, decodeBody } from './body-encoding';
+import { classifyFailure, proxyAnswerFailure } from './network-failures';
+import type { Route, Router } from './proxy';
 import { ApiRequest, ApiResponse, NetworkError, Send } from './types';
 
 export interface TransportOptions {
   /** Abandon an attempt that has not delivered its whole body in this time. */
   timeoutMs: number;
-  /** Sockets kept open per host; match the number of requests in flight. */
-  maxSockets: number;
+  /** Picks each request's agent: direct, or through the proxy the environment names (proxy.ts). */
+  router: Router;
 }
+
+const HEADERS = { accept: 'application/json', 'accept-encoding': ACCEPT_ENCODING, 'user-agent': 'source-inventory-analytics' };
 
 /**
- * The innermost Send: one HTTP GET over keep-alive sockets with node-fetch.
- * Anything that goes wrong below HTTP (refused, reset, dropped mid-body,
- * timeout) becomes a NetworkError; HTTP statuses are returned, not thrown.
+ * The innermost Send: one HTTP GET over the router's keep-alive agents, with
+ * Node's own http/https client. Anything that goes wrong below HTTP (refused,
+ * reset, timeout, a body cut short) becomes a NetworkError, or a
+ * NetworkSetupError when no retry can help (network-failures.ts); HTTP
+ * statuses are returned, not thrown, except the proxy's own refusals.
+ *
+ * The response is read from the IncomingMessage itself so that a body cut
+ * short is seen the moment its connection closes, whether it was announced by
+ * Content-Length or sent chunked. (node-fetch 2 pipes the message into a
+ * stream that never hears of the close, so a cut Content-Length body waited
+ * for the whole request timeout.)
  */
 export function createTransport(opts: TransportOptions): { send: Send; close(): void } {
-  const agents = {
-    http: new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets }),
-    https: new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets }),
-  };
   const send: Send = async (req: ApiRequest): Promise<ApiResponse> => {
-    const timeout = new AbortController();
-    const timeoutMs = Math.min(req.timeoutMs ?? Infinity, opts.timeoutMs);
-    const timer = setTimeout(() => timeout.abort(), timeoutMs);
-    const onOuterAbort = () => timeout.abort();
-    req.signal?.addEventListener('abort', onOuterAbort, { once: true });
-    try {
-      const res = await fetch(req.url, {
-        method: 'GET',
-        headers: { accept: 'application/json', 'user-agent': 'source-inventory-analytics' },
-        agent: (u) => (u.protocol === 'https:' ? agents.https : agents.http),
-        signal: timeout.signal as never,
-        compress: true,
-      });
-      const body = await res.text();
-      return { status: res.status, headers: res.headers, body };
-    } catch (err) {
-      if (req.signal?.aborted) throw req.signal.reason ?? err;
-      if (timeout.signal.aborted) {
-        throw new NetworkError(`no complete answer within ${timeoutMs / 1000} s`, 'TIMEOUT');
-      }
-      const e = err as { code?: string; errno?: string; message?: string };
-      const code = e.code ?? e.errno ?? 'NETWORK';
-      throw new NetworkError(describeNetworkError(code, e.message ?? String(err)), code);
-    } finally {
-      clearTimeout(timer);
-      req.signal?.removeEventListener('abort', onOuterAbort);
-    }
+    const url = new URL(req.url);
+    // A probe may ask for less time than the client's timeout, never more.
+    return get(url, opts.router.route(url), Math.min(req.timeoutMs ?? Infinity, opts.timeoutMs), req.signal);
   };
-  return {
-    send,
-    close() {
-      agents.http.destroy();
-      agents.https.destroy();
-    },
-  };
+  return { send, close: () => opts.router.close() };
 }
 
-function describeNetworkError(code: string, message: string): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ECONNRESET':
-      return 'connection reset by the server';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'host name could not be resolved';
-    case 'ERR_STREAM_PREMATURE_CLOSE':
-      return 'connection closed before the response was complete';
-    default:
-      return message.replace(/^request to \S+ failed, reason: /, '');
-  }
+/** One GET: resolves with the whole body, or rejects as soon as the attempt has failed. */
+function get(url: URL, route: Route, timeoutMs: number, outer: AbortSignal | undefined): Promise<ApiResponse> {
+  return new Promise((resolve, reject) => {
+    if (outer?.aborted) return reject(outer.reason);
+    const request = (url.protocol === 'https:' ? https : http).request(url, { method: 'GET', agent: route.agent, headers: HEADERS });
+    let settled = false;
+    const settle = (err: unknown, res?: ApiResponse): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+      if (res) return resolve(res);
+      request.destroy(); // never hand a socket in an unknown state back to the pool
+      reject(err);
+    };
+    const timer = setTimeout(() => settle(new NetworkError(`no complete answer within ${timeoutMs / 1000} s`, 'TIMEOUT')), timeoutMs);
+    const onAbort = (): void => settle(outer?.reason);
+    outer?.addEventListener('abort', onAbort, { once: true });
+
+    // https-proxy-agent reports the proxy's answer to CONNECT; when it is not 200, the response is the proxy's.
+    let tunnelStatus: number | undefined;
+    request.on('proxyConnect', (connect: { statusCode: number }) => (tunnelStatus = connect.statusCode));
+    request.on('error', (err) => settle(classifyFailure(err, url, route.proxy)));
+    request.on('response', (res) => {
+      const refused = proxyAnswerFailure(route.proxy, res.statusCode ?? 0, tunnelStatus, url);
+      if (refused) return settle(refused);
+      const chunks: Buffer[] = [];
+      const cut = (): void => settle(new NetworkError('connection closed before the response was complete', 'ERR_STREAM_PREMATURE_CLOSE'));
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      // Node destroys a response whose socket closed before Content-Length bytes or the last chunk arrived.
+      res.on('error', cut);
+      res.on('close', () => {
+        if (!res.complete) cut();
+      });
+      res.on('end', () => {
+        if (!res.complete) return cut();
+        decodeBody(Buffer.concat(chunks), res.headers['content-encoding']).then(
+          (body) => settle(undefined, { status: res.statusCode ?? 0, headers: headerReader(res.headers), body }),
+          () => settle(new NetworkError('the response body could not be decompressed', 'EBADBODY')),
+        );
+      });
+    });
+    request.end();
+  });
+}
+
+function headerReader(headers: http.IncomingHttpHeaders): ApiResponse['headers'] {
+  return {
+    get(name: string): string | null {
+      const value = headers[name.toLowerCase()];
+      if (value === undefined) return null;
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
 }

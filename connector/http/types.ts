@@ -36,6 +36,16 @@ export function compose(transport: Send, ...interceptors: Interceptor[]): Send {
   return interceptors.reduceRight<Send>((next, wrap) => wrap(next), transport);
 }
 
+/** A proxy requests go through, as messages name it (never with its credentials). */
+export interface ProxyEndpoint {
+  /** host:port */
+  address: string;
+  /** The environment variable that names it: HTTPS_PROXY, https_proxy, HTTP_PROXY, … */
+  variable: string;
+  /** Whether that variable's URL carries a user name or password. */
+  hasCredentials: boolean;
+}
+
 /** A failure below HTTP: refused, reset, dropped mid-body, timed out. Always worth a retry. */
 export class NetworkError extends Error {
   /** Attempts made before giving up (set by the retry interceptor). */
@@ -43,9 +53,25 @@ export class NetworkError extends Error {
   constructor(
     message: string,
     readonly code: string,
+    /** Set when it was the proxy that could not be reached, not the API behind it. */
+    readonly unreachableProxy?: ProxyEndpoint,
   ) {
     super(message);
     this.name = 'NetworkError';
+  }
+}
+
+/**
+ * A failure below HTTP that no retry can fix: a certificate that cannot be
+ * verified, a proxy that refuses the credentials. `message` says what to change.
+ */
+export class NetworkSetupError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'NetworkSetupError';
   }
 }
 

@@ -10,14 +10,17 @@ import { AirbyteMessage, log, LogLevel, recordLines } from './messages';
  * memory stays flat however slow the platform reads.
  */
 export class Output {
-  private redactor = new Redactor();
   private debugEnabled = false;
 
-  constructor(private readonly sink: Writable = process.stdout) {}
+  /** `redactor` knows the secrets there are before any config is read (the proxy's password). */
+  constructor(
+    private readonly sink: Writable = process.stdout,
+    private redactor: Redactor = new Redactor(),
+  ) {}
 
-  /** Secrets to keep out of every message from now on. */
-  useRedactor(redactor: Redactor): void {
-    this.redactor = redactor;
+  /** More secrets to keep out of every message from now on, besides those already known. */
+  addSecrets(secrets: readonly string[]): void {
+    this.redactor = this.redactor.with(secrets);
   }
 
   enableDebug(on: boolean): void {

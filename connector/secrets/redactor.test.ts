@@ -29,3 +29,19 @@ describe('Redactor', () => {
     expect(new Redactor(['k']).redact('stock_summaries')).toBe('stock_summaries');
   });
 });
+
+describe('Redactor and URL credentials', () => {
+  test('masks the password of any scheme://user:password@ URL, whatever its value', () => {
+    const r = new Redactor();
+    expect(r.redact('via http://alice:s3cr%40t@proxy.corp:3128 failed')).toBe('via http://alice:****@proxy.corp:3128 failed');
+    expect(r.redact('HTTPS_PROXY=https://bob:pw@10.0.0.1:8443/')).toBe('HTTPS_PROXY=https://bob:****@10.0.0.1:8443/');
+    expect(r.redact('http://proxy.corp:3128 and https://api.example.com/v1/items')).toBe('http://proxy.corp:3128 and https://api.example.com/v1/items');
+  });
+
+  test('with() keeps the secrets it had and adds the new ones', () => {
+    const first = new Redactor(['proxy-pass-1']);
+    const both = first.with(['api-key-2']);
+    expect(both.redact('proxy-pass-1 api-key-2')).toBe(`${MASK} ${MASK}`);
+    expect(first.redact('api-key-2')).toBe('api-key-2'); // the original is unchanged
+  });
+});
