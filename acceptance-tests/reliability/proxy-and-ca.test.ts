@@ -68,7 +68,9 @@ describe('through an HTTPS proxy that demands credentials, to the API over TLS s
     const opts = { env: viaProxy(), extraCaFile: ca.caFile };
     const check = await watchProxy(() => run(['check'], { config: fastConfig(sim) }, opts));
     expect(check.result.ofType('CONNECTION_STATUS').map((m) => m.connectionStatus.status)).toEqual(['SUCCEEDED']);
-    expect(check.tunnels).toEqual([simTarget()]);
+    // check asks the first stream alone, then the other five at once: one tunnel each at most, all to the API.
+    expect(new Set(check.tunnels)).toEqual(new Set([simTarget()]));
+    expect(check.tunnels.length).toBeLessThanOrEqual(6);
 
     const discover = await watchProxy(() => run(['discover'], { config: fastConfig(sim) }, opts));
     expect(discover.result.code).toBe(0);

@@ -3,8 +3,9 @@ import { STREAMS } from '../streams/definitions';
 import { PageSource, probeStreams } from './probe';
 
 const URL = 'http://api.test';
-const forbidden = () => new ConnectorError('not entitled (HTTP 403)', 'config_error', 'HTTP 403', 'stream');
-const rejected = () => new ConnectorError('rejected (HTTP 401)', 'config_error', 'HTTP 401', 'sync');
+const withStatus = (e: ConnectorError, status: number) => Object.assign(e, { status });
+const forbidden = () => withStatus(new ConnectorError('not entitled (HTTP 403)', 'config_error', 'HTTP 403', 'stream'), 403);
+const rejected = () => withStatus(new ConnectorError('rejected (HTTP 401)', 'config_error', 'HTTP 401', 'sync'), 401);
 const exhausted = (e: ConnectorError['exhausted']) => Object.assign(transientError('gave up'), { exhausted: e });
 
 /** A stub API answering per path; records the requests. */

@@ -8,7 +8,7 @@ export type PageSource = Pick<ApiClient, 'getJson'>;
 export type StreamAccess = { stream: string; readable: true } | { stream: string; readable: false; failure: RequestFailure };
 
 /** Failures that are the key's or the network's, not one stream's: every other stream would fail the same way. */
-const KEY_WIDE: ReadonlySet<FailureKind> = new Set<FailureKind>(['key_rejected', 'rate_limited', 'unreachable']);
+const KEY_WIDE: ReadonlySet<FailureKind> = new Set<FailureKind>(['key_rejected', 'network_setup', 'rate_limited', 'unreachable']);
 
 /**
  * Whether the key can read each stream: one request for a single record

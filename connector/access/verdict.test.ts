@@ -52,6 +52,20 @@ describe('accessVerdict', () => {
     expect(accessVerdict([no('a', unavailable)], URL).message).toMatch(/HTTP 503.*try again later/i);
   });
 
+  test('a network setting no retry can fix (proxy credentials, an untrusted certificate): FAILED with its own words', () => {
+    const setup: RequestFailure = { kind: 'network_setup', reason: 'the proxy at 127.0.0.1:3128 refused the credentials in HTTPS_PROXY (HTTP 407)' };
+    expect(accessVerdict([no('a', setup), no('b', setup)], URL)).toEqual({
+      status: 'FAILED',
+      message: 'Check failed: the proxy at 127.0.0.1:3128 refused the credentials in HTTPS_PROXY (HTTP 407).',
+    });
+  });
+
+  test('a proxy that cannot be reached: FAILED, naming the proxy and its variable, not base_url', () => {
+    const proxy: RequestFailure = { kind: 'unreachable', reason: 'could not reach the proxy at 127.0.0.1:3128 that HTTPS_PROXY names (connection refused) after 3 attempts', fix: 'Check HTTPS_PROXY and that the proxy is running' };
+    const v = accessVerdict([no('a', proxy)], URL);
+    expect(v.message).toBe('Check failed: could not reach the proxy at 127.0.0.1:3128 that HTTPS_PROXY names (connection refused) after 3 attempts. Check HTTPS_PROXY and that the proxy is running.');
+  });
+
   test('anything else: FAILED with each distinct reason once', () => {
     const other: RequestFailure = { kind: 'other', reason: 'The API has no resource for stream a (HTTP 404)' };
     expect(accessVerdict([no('a', other), no('b', { ...other })], URL)).toEqual({ status: 'FAILED', message: `Check could not read any stream: ${other.reason}.` });

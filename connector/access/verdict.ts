@@ -31,6 +31,10 @@ export function accessVerdict(access: readonly StreamAccess[], baseUrl: string):
     return { status: 'FAILED', message: 'Check failed: the API rejected the api_key (HTTP 401). Check the API key in the connector settings: it may be mistyped, revoked or expired.' };
   }
 
+  // A proxy refusing the credentials, a certificate nobody vouches for: nothing gets through until the settings change.
+  const setup = named('network_setup');
+  if (setup.length) return { status: 'FAILED', message: `Check failed: ${setup[0].failure.reason}.` };
+
   const unchecked = failed.filter((f) => f.failure.kind !== 'forbidden');
   const limited = named('rate_limited');
   const waits = limited.map((f) => f.failure.retryAfterMs).filter((ms): ms is number => ms !== undefined);
@@ -64,7 +68,8 @@ export function accessVerdict(access: readonly StreamAccess[], baseUrl: string):
   }
   const unreachable = named('unreachable');
   if (unreachable.length) {
-    return { status: 'FAILED', message: `Check failed: ${unreachable[0].failure.reason}. Check base_url and the network.${forbiddenNote}` };
+    const { reason, fix } = unreachable[0].failure;
+    return { status: 'FAILED', message: `Check failed: ${reason}. ${fix ?? 'Check base_url and the network'}.${forbiddenNote}` };
   }
   const troubled = named('server_errors');
   if (troubled.length) {

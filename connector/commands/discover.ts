@@ -82,7 +82,9 @@ function unsampledWarning(names: string[], reason: string, kind: FailureKind | u
       ? 'Check the API key in the connector settings, then refresh the source schema.'
       : kind === 'forbidden'
         ? 'A stream the key may not read cannot be synced either: deselect it or ask the account owner for access.'
-        : 'Refresh the source schema once the API answers to pick up fields it has added.';
+        : kind === 'network_setup'
+          ? 'Refresh the source schema once the network settings are fixed.'
+          : 'Refresh the source schema once the API answers to pick up fields it has added.';
   return (
     `Discover could not sample ${names.join(', ')}: ${reason}. ${one ? 'Its schema is the checked-in one' : 'Their schemas are the checked-in ones'}, ` +
     `without fields the API may have added. ${next}`

@@ -95,7 +95,11 @@ export class ApiClient {
                 `${err.attempts} attempt(s). Check base_url and the network; the next sync resumes from the last checkpoint.`,
           `${label}: ${err.code}`,
         );
-        e.exhausted = { networkCode: err.code, attempts: err.attempts };
+        e.exhausted = {
+          networkCode: err.code,
+          attempts: err.attempts,
+          proxy: proxy && { address: proxy.address, variable: proxy.variable },
+        };
         throw e;
       }
       throw err;
@@ -112,12 +116,14 @@ export class ApiClient {
       }
     }
     if (resolution.action === 'fail') {
-      throw new ConnectorError(
+      const e = new ConnectorError(
         fill(resolution.message ?? `HTTP ${res.status}`, { stream, request: label }),
         resolution.failureType ?? 'system_error',
         `HTTP ${res.status} for ${label}: ${snippet(res.body)}`,
         resolution.scope,
       );
+      e.status = res.status;
+      throw e;
     }
     const e = transientError(
       `Stream ${stream}: the API kept answering HTTP ${res.status} to ${label}; gave up after ${res.attempts ?? 1} ` +

@@ -7,7 +7,9 @@ const URL = 'http://api.test';
 /** The errors the API client throws, built the way it builds them. */
 const tableError = (status: number) => {
   const r = resolve(status);
-  return new ConnectorError(fill(r.message!, { stream: 'items', request: 'GET /v1/items?limit=1' }), r.failureType!, `HTTP ${status}`, r.scope);
+  const e = new ConnectorError(fill(r.message!, { stream: 'items', request: 'GET /v1/items?limit=1' }), r.failureType!, `HTTP ${status}`, r.scope);
+  e.status = status;
+  return e;
 };
 const exhausted = (e: ConnectorError['exhausted']) => {
   const err = transientError('Stream items: … the next sync resumes from the last checkpoint.');
@@ -35,8 +37,26 @@ describe('classifyFailure', () => {
 
   test('no answer at all: unreachable, naming the URL and what happened', () => {
     expect(classifyFailure(exhausted({ networkCode: 'ECONNREFUSED', attempts: 1 }), URL).reason).toBe(`could not reach the API at ${URL} (connection refused) after 1 attempt`);
-    expect(classifyFailure(exhausted({ networkCode: 'TIMEOUT', attempts: 2 }), URL)).toEqual({ kind: 'unreachable', reason: `the API at ${URL} did not answer in time (2 attempts)` });
+    expect(classifyFailure(exhausted({ networkCode: 'TIMEOUT', attempts: 2 }), URL)).toEqual({
+      kind: 'unreachable',
+      reason: `the API at ${URL} did not answer in time (2 attempts)`,
+      fix: 'Check base_url and the network',
+    });
     expect(classifyFailure(exhausted({ networkCode: 'EWHATEVER', attempts: 1 }), URL).reason).toContain('EWHATEVER');
+  });
+
+  test('a proxy that could not be reached: named, with the variable that names it, not the API', () => {
+    const f = classifyFailure(exhausted({ networkCode: 'ECONNREFUSED', attempts: 3, proxy: { address: '127.0.0.1:3128', variable: 'HTTPS_PROXY' } }), URL);
+    expect(f).toEqual({
+      kind: 'unreachable',
+      reason: 'could not reach the proxy at 127.0.0.1:3128 that HTTPS_PROXY names (connection refused) after 3 attempts',
+      fix: 'Check HTTPS_PROXY and that the proxy is running',
+    });
+  });
+
+  test('a failure below HTTP that no retry can fix (a config_error with no HTTP status): its own message, which says what to change', () => {
+    const e = new ConnectorError('the proxy at 127.0.0.1:3128 refused the credentials in HTTPS_PROXY (HTTP 407).', 'config_error', 'x', 'sync');
+    expect(classifyFailure(e, URL)).toEqual({ kind: 'network_setup', reason: 'the proxy at 127.0.0.1:3128 refused the credentials in HTTPS_PROXY (HTTP 407)' });
   });
 
   test('anything else keeps its own message; the words never speak of a sync or a checkpoint', () => {

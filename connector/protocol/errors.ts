@@ -19,11 +19,15 @@ export interface RetriesExhausted {
   attempts: number;
   /** What the last 429's Retry-After (or X-RateLimit-Reset) asked for, in ms. */
   retryAfterMs?: number;
+  /** When it was the proxy that could not be reached: its host:port and the variable that names it. */
+  proxy?: { address: string; variable: string };
 }
 
 export class ConnectorError extends Error {
   /** Present when retries ran out on a retryable failure (see RetriesExhausted). */
   exhausted?: RetriesExhausted;
+  /** The HTTP status of the answer this error is about, when the API answered one that is not retried (401, 403, 400, …). */
+  status?: number;
 
   constructor(
     message: string,
