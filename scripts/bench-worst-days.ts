@@ -70,6 +70,19 @@ interface Scenario {
 
 const fast = { requests_per_second: 1000, burst: 1000 };
 
+/** TABLE items, `perRequest` updated after every page the API serves: default pages in flight against one. */
+function churnScenario(perRequest: number): Scenario {
+  return {
+    name: `churn-${perRequest}`,
+    what: `${fmtInt(TABLE)} items, ${perRequest} updated per page served, 10 ms latency`,
+    setup: { counts: { items: TABLE }, latencyMs: 10, churn: { resource: 'items', perRequest } },
+    variants: [
+      { label: 'default (8 in flight)', config: fast, streams: ['items'] },
+      { label: '1 in flight', config: { ...fast, max_concurrent_requests: 1 }, streams: ['items'] },
+    ],
+  };
+}
+
 const SCENARIOS: Scenario[] = [
   {
     name: 'hot-steady',
@@ -80,24 +93,8 @@ const SCENARIOS: Scenario[] = [
       { label: '1 in flight', config: { max_concurrent_requests: 1 }, streams: ['items'] },
     ],
   },
-  {
-    name: 'churn-20',
-    what: `${fmtInt(TABLE)} items, 20 updated per page served, 10 ms latency`,
-    setup: { counts: { items: TABLE }, latencyMs: 10, churn: { resource: 'items', perRequest: 20 } },
-    variants: [
-      { label: 'default (8 in flight)', config: fast, streams: ['items'] },
-      { label: '1 in flight', config: { ...fast, max_concurrent_requests: 1 }, streams: ['items'] },
-    ],
-  },
-  {
-    name: 'churn-10',
-    what: `${fmtInt(TABLE)} items, 10 updated per page served, 10 ms latency`,
-    setup: { counts: { items: TABLE }, latencyMs: 10, churn: { resource: 'items', perRequest: 10 } },
-    variants: [
-      { label: 'default (8 in flight)', config: fast, streams: ['items'] },
-      { label: '1 in flight', config: { ...fast, max_concurrent_requests: 1 }, streams: ['items'] },
-    ],
-  },
+  churnScenario(20),
+  churnScenario(10),
   {
     name: 'hot-200',
     what: `${fmtInt(TABLE)} items, 200 updated per page served (updates outpace reads)`,

@@ -4,6 +4,7 @@
  * runner that keeps every byte of every run's output so a file can check, at
  * the end, that the key never appeared in any spelling.
  */
+import net from 'net';
 import { DEFAULT_API_KEY, Resource, RESOURCES, Simulator } from '../simulator';
 import { configuredCatalog, Message, proxyPasswordsIn, RunFiles, RunOptions, RunResult, runConnector } from './run-connector';
 
@@ -130,4 +131,13 @@ export function stackFramesOutsideStackTrace(result: RunResult): string[] {
     if (/\n\s+at |\bat \S+ \(\S+:\d+:\d+\)|\.js:\d+:\d+|\.ts:\d+:\d+/.test(text)) bad.push(text.slice(0, 200));
   }
   return bad;
+}
+
+/** A port nothing listens on (taken from the OS, then released). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
 }

@@ -9,10 +9,9 @@
  * must appear in no output, in any spelling (checked after every run, and for
  * all output at the end).
  */
-import net from 'net';
 import { RESOURCES, Simulator, startSimulator } from '../simulator';
 import { startConnectProxy, TestProxy } from '../helpers/connect-proxy';
-import { catalogOf, collectingRunner, fastConfig, recordIds, simIds, smallCounts, warnings } from '../helpers/reliability';
+import { catalogOf, collectingRunner, fastConfig, freePort, recordIds, simIds, smallCounts, warnings } from '../helpers/reliability';
 import { RunResult } from '../helpers/run-connector';
 import { createTestCa, TestCa } from '../helpers/test-ca';
 
@@ -230,11 +229,3 @@ describe('failures say what to fix', () => {
   });
 });
 
-/** A port nothing listens on (taken from the OS, then released). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}

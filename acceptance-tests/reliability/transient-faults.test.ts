@@ -4,9 +4,8 @@
  * read still delivers exactly the simulator's records. Each retry shows up as a
  * WARN log; none of it leaks the key.
  */
-import net from 'net';
 import { FaultRule, Simulator, startSimulator } from '../simulator';
-import { catalogOf, collectingRunner, fastConfig, recordIds, simIds, smallCounts, warnings } from '../helpers/reliability';
+import { catalogOf, collectingRunner, fastConfig, freePort, recordIds, simIds, smallCounts, warnings } from '../helpers/reliability';
 import { RunResult } from '../helpers/run-connector';
 
 const { run, leaks } = collectingRunner();
@@ -79,14 +78,6 @@ describe('failures below HTTP', () => {
   });
 });
 
-/** A port nothing listens on (taken from the OS, then released). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 describe('connection refused', () => {
   const late = async (port: number, afterMs: number): Promise<Simulator> => {
