@@ -56,6 +56,11 @@ export class ApiClock {
     return this.localNow();
   }
 
+  /** The offset (API minus local, ms) `now()` uses: a lower bound that only ever rises; undefined before any Date. */
+  get offsetMsLowerBound(): number | undefined {
+    return this.offsetMs;
+  }
+
   /** True once some response carried a readable Date. */
   get synced(): boolean {
     return this.offsetMs !== undefined;

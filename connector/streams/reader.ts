@@ -115,10 +115,18 @@ export async function readStream(ctx: ReadContext, plan: StreamPlan, resumption:
     const at = (c: Micros | undefined): ResumePoint => (c === undefined ? { kind: 'start' } : { kind: 'cursor', cursor: c });
     // The records emitted at the newest instant so far: a tail starts there (inclusive) and must not repeat them.
     let carry: { cursor: Micros; ids: readonly string[] } | undefined;
+    // When and with what offset the last bound was taken: a later bound that moved by more than the time between
+    // them holds records updated before the earlier one, from when the clock was looser (see PassPlanner.next).
+    let lastBound = { local: client.clock.localTime(), offset: client.clock.offsetMsLowerBound };
     for (;;) {
       const wait = planner.notBefore;
       if (wait !== undefined) await sleep(client.clock.msUntil(wait));
-      const w = planner.next(client.clock.now());
+      const local = client.clock.localTime();
+      const offset = client.clock.offsetMsLowerBound;
+      const jump = offset !== undefined && lastBound.offset !== undefined ? offset - lastBound.offset : 0;
+      const swollen = jump > Math.max(10, (local - lastBound.local) / 2);
+      lastBound = { local, offset };
+      const w = planner.next(client.clock.now(), swollen);
       if (!w) break;
       const pager = new OffsetPager({ limit: def.paginator.limit, hasCursor: true, since: w.since, before: w.before, alreadyEmitted: carry });
       let emitted = 0;
@@ -145,9 +153,9 @@ export async function readStream(ctx: ReadContext, plan: StreamPlan, resumption:
     if (planner.unread !== undefined) {
       output.log(
         'WARN',
-        `${def.name}: ${planner.unread} record(s) changed faster than they could be read (passes of ${planner.passSizes.join(', ')} records, ` +
-          `each bounded by ${cursor.beforeParam}, stopped shrinking). The stream is complete up to ` +
-          `${formatTimestamp(planner.checkpoint!)}; the next sync picks them up.`,
+        `${def.name}: ${planner.unread} record(s) changed faster than they could be read: the passes over the records ` +
+          `updated during the read (${planner.passSizes.join(', ')} records, the first bounded by ${cursor.beforeParam}) stopped shrinking. ` +
+          `The stream is complete up to ${formatTimestamp(planner.checkpoint!)}; the next sync picks them up.`,
       );
     }
     return at(planner.checkpoint);

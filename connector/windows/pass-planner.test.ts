@@ -33,13 +33,20 @@ describe('PassPlanner', () => {
     expect(p.next(2000n)).toBeUndefined();
   });
 
-  test('a pass no smaller than the one before ends the read (updates outpace reads); the checkpoint stays where the last full pass ended', () => {
+  test('a second pass no smaller than the one before ends the read (updates outpace reads); the checkpoint stays where the last full pass ended', () => {
     const p = new PassPlanner(undefined, 100);
-    drive(p, [3000, 3000]);
-    expect(p.passSizes).toEqual([3000]);
-    expect(p.unread).toBe(3000);
-    expect(p.checkpoint).toBe(1100n);
+    drive(p, [3000, 3000, 3100]);
+    expect(p.passSizes).toEqual([3000, 3000]); // the first one that did not shrink is forgiven (noise)
+    expect(p.unread).toBe(3100);
+    expect(p.checkpoint).toBe(1200n);
     expect(p.next(5000n)).toBeUndefined();
+  });
+
+  test('a follow-up swollen once (a pause, the clock tightening) is forgiven, and the read goes on shrinking to its end', () => {
+    const p = new PassPlanner(undefined, 100);
+    drive(p, [3000, 400, 900, 200, 40, 0]);
+    expect(p.passSizes).toEqual([3000, 400, 900, 200, 40, 0]);
+    expect(p.unread).toBeUndefined();
   });
 
   test('tails that keep their size (a list updated as fast as it is read): one is read anyway, then the read stops at the last tail read', () => {
@@ -51,7 +58,7 @@ describe('PassPlanner', () => {
     expect(p.checkpoint).toBe(2002n); // the cursor of the last tail's last record
   });
 
-  test('a pass that fits in one page is read once even when it does not shrink, and only once', () => {
+  test('a tail that does not shrink is forgiven once, and only once', () => {
     const p = new PassPlanner(undefined, 100);
     drive(p, [5, 12, 12], (i) => 2000n + BigInt(i));
     expect(p.passSizes).toEqual([5, 12]);
@@ -121,9 +128,12 @@ describe('PassPlanner', () => {
     p.complete();
     expect(p.notBefore).toBeUndefined();
     expect(p.next(1400n)).toEqual({ since: 1360n, before: 1400n, tail: false });
-    expect(p.admit(700)).toBe(false); // a follow-up no smaller: updates outpace reads
-    expect(p.unread).toBe(700);
-    expect(p.checkpoint).toBe(1360n);
+    expect(p.admit(700)).toBe(true); // no smaller, forgiven once
+    p.complete();
+    expect(p.next(1450n)).toEqual({ since: 1400n, before: 1450n, tail: false });
+    expect(p.admit(800)).toBe(false); // no smaller again: updates outpace reads
+    expect(p.unread).toBe(800);
+    expect(p.checkpoint).toBe(1400n);
   });
 
   test('a tail that does not fit in a page once caught up: a bounded follow-up at once, judged by the shrink rule', () => {
@@ -135,7 +145,42 @@ describe('PassPlanner', () => {
     expect(p.admit(150)).toBe(false);
     expect(p.notBefore).toBeUndefined();
     expect(p.next(1300n)).toEqual({ since: 1100n, before: 1300n, tail: false });
-    expect(p.admit(150)).toBe(false); // 150 >= 90 and too big for the grace
-    expect(p.unread).toBe(150);
+    expect(p.admit(150)).toBe(true); // 150 >= 90: forgiven once
+    p.complete();
+    expect(p.next(1400n)).toEqual({ since: 1300n, before: 1400n, tail: false });
+    expect(p.admit(160)).toBe(false);
+    expect(p.unread).toBe(160);
+  });
+
+  test('a window swollen by the clock tightening is read whatever its size, and forgives nothing', () => {
+    const p = new PassPlanner(undefined, 100);
+    p.next(1100n);
+    p.admit(3000);
+    p.complete();
+    p.next(1200n);
+    p.admit(400);
+    p.complete();
+    expect(p.next(1900n, true)).toEqual({ since: 1200n, before: 1900n, tail: false });
+    expect(p.admit(900)).toBe(true);
+    p.complete();
+    p.next(2000n);
+    expect(p.admit(950)).toBe(true); // the one forgiveness among bounded passes is still there
+    p.complete();
+    p.next(2100n);
+    expect(p.admit(960)).toBe(false);
+  });
+
+  test('after a tail too big for a page, a swollen window is read whatever its size too', () => {
+    const p = new PassPlanner(undefined, 100);
+    p.next(1100n);
+    p.admit(300);
+    p.complete();
+    p.next(1200n);
+    p.admit(50);
+    p.complete();
+    expect(p.next(1250n)).toEqual({ since: 1200n, tail: true });
+    expect(p.admit(400)).toBe(false);
+    expect(p.next(1900n, true)).toEqual({ since: 1200n, before: 1900n, tail: false });
+    expect(p.admit(400)).toBe(true);
   });
 });

@@ -24,10 +24,12 @@ export interface Window {
  * the one before, that is while reads outpace updates. When a pass is no
  * smaller, updates outpace reads: the stream stops there, complete, and the
  * next sync reads those records (its checkpoint is where the last pass read
- * in full ended). A pass that fits in one page is read once even when it is
- * not smaller (a first pass of a few records is often followed by a few more
- * updated meanwhile); that can happen once per stream, so it cannot become a
- * chase.
+ * in full ended). Pass sizes are noisy, though: a pause of the process, or
+ * the clock tightening (which moves "now" ahead by up to its uncertainty at
+ * once), swells one window. So one pass that is no smaller is forgiven, once
+ * among bounded follow-ups and once among tails (a first pass of a few records
+ * is often followed by a tail of a few more updated meanwhile): a second one
+ * ends the read. Forgiven at most twice per stream, it cannot become a chase.
  *
  * Tails. Once a pass fits in one page, the next one is a tail: one request
  * for everything from the previous bound on, without `updated_before`, read
@@ -54,7 +56,8 @@ export class PassPlanner {
   private current: (Window & { alwaysRead: boolean; total?: number }) | undefined;
   private lastBound: Micros | undefined;
   private completedPasses = 0;
-  private graceUsed = false;
+  /** Whether a pass that did not shrink was forgiven already, among bounded follow-ups and among tails. */
+  private readonly forgiven = { bounded: false, tail: false };
   /** The last tail did not fit in a page: the next pass is bounded (after waiting for the clock, if behind the start). */
   private tailTooBig = false;
   private finished = false;
@@ -79,8 +82,14 @@ export class PassPlanner {
     return this.caughtUp(since) ? undefined : this.startedBy();
   }
 
-  /** The next window, or undefined when the read is done. */
-  next(now: Micros): Window | undefined {
+  /**
+   * The next window, or undefined when the read is done. `swollen`: the clock
+   * tightened since the last bound was set, so this window also holds records
+   * updated before that bound was taken, not during the read: a bounded pass
+   * is then read whatever its size (the clock only tightens so far, so this
+   * cannot become a chase).
+   */
+  next(now: Micros, swollen = false): Window | undefined {
     if (this.finished) return undefined;
     const since = this.lastBound ?? this.lower;
     const future = since !== undefined && since >= now;
@@ -88,7 +97,7 @@ export class PassPlanner {
     if (this.tailTooBig) {
       if (future) return this.finish();
       // Behind the start, this pass reads the rest of what existed then: whatever its size.
-      return this.open({ since, before: now, tail: false, alwaysRead: !caughtUp });
+      return this.open({ since, before: now, tail: false, alwaysRead: !caughtUp || swollen });
     }
     if (this.completedPasses === 0) {
       if (!future) return this.open({ since, before: now, tail: false, alwaysRead: true });
@@ -97,7 +106,7 @@ export class PassPlanner {
     }
     const last = this.sizes.at(-1) ?? 0;
     if (!caughtUp || last < this.pageSize) return this.open({ since, tail: true, alwaysRead: !caughtUp });
-    return this.open({ since, before: now, tail: false, alwaysRead: false });
+    return this.open({ since, before: now, tail: false, alwaysRead: swollen });
   }
 
   /** Decides, from the `total` of a pass's first page, whether the pass is read. */
@@ -112,8 +121,9 @@ export class PassPlanner {
     if (!w.alwaysRead) {
       const previous = this.sizes.at(-1);
       let read = previous === undefined || total === 0 || total < previous;
-      if (!read && !this.graceUsed && total <= this.pageSize) {
-        this.graceUsed = true;
+      const kind = w.tail ? 'tail' : 'bounded';
+      if (!read && !this.forgiven[kind]) {
+        this.forgiven[kind] = true;
         read = true;
       }
       if (!read) {
