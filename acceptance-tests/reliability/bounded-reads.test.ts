@@ -44,8 +44,9 @@ describe('a hot table: updates outpace reads', () => {
   let catalog: Message;
 
   beforeAll(async () => {
-    // 200 updates after every page served, two pages' worth: no read can catch up with that.
-    ({ sim, original } = await hotSimulator({ perRequest: 200 }));
+    // 200 updates after every page served, two pages' worth, among the older half of the table: no read can catch
+    // up with that, and the newer half is never updated.
+    ({ sim, original } = await hotSimulator({ perRequest: 200, among: 0.5 }));
     catalog = await catalogOf(run, sim, ['items']);
     first = await run(['read'], { config: quick(sim), catalog }, { timeoutMs: ENDS_WITHIN_MS });
     sim.setOptions({ churn: null });
@@ -56,7 +57,7 @@ describe('a hot table: updates outpace reads', () => {
     expect(first.code).toBe(0);
     expect(first.statuses('items').at(-1)).toBe('COMPLETE');
     const emitted = first.records('items').length;
-    figures.push(`hot table (${TABLE} records, 200 updates per page served): ${emitted} records emitted, ${sim.stats().churnUpdates} updates meanwhile`);
+    figures.push(`hot table (${TABLE} records, 200 updates per page served among half of them): ${emitted} records emitted, ${sim.stats().churnUpdates} updates meanwhile`);
     expect(emitted).toBeLessThanOrEqual(3 * TABLE); // passes shrink as the window empties; main before this chased forever
     const warn = warnings(first).filter((w) => /items: \d+ record\(s\) changed faster than they could be read/.test(w));
     expect(warn).toHaveLength(1);
@@ -66,7 +67,7 @@ describe('a hot table: updates outpace reads', () => {
   test('every record that was not updated during the read is emitted in the same sync', () => {
     const seen = new Set(first.records('items').map((r) => String(r.data.id)));
     const untouched = [...sim.records('items')].filter((r) => r.updated_at === original.get(String(r.id))).map((r) => String(r.id));
-    expect(untouched.length).toBeGreaterThan(0);
+    expect(untouched.length).toBeGreaterThanOrEqual(TABLE / 2); // the half churn never picks, at least
     expect(untouched.filter((id) => !seen.has(id))).toEqual([]);
   });
 

@@ -38,6 +38,16 @@ describe('churn', () => {
     expect(sim.stats().churnUpdates).toBe(after);
   });
 
+  it('among: only the oldest share of the records is ever updated', async () => {
+    sim = await startSimulator({ counts: { items: 1000 }, churn: { resource: 'items', perRequest: 300, among: 0.25 } });
+    const original = new Map([...sim.records('items')].map((r) => [String(r.id), r.updated_at]));
+    for (let i = 0; i < 5; i++) await getPage(sim, 'items', { offset: 0, limit: 1 });
+    const touched = [...sim.records('items')].filter((r) => r.updated_at !== original.get(String(r.id))).map((r) => Number(String(r.id).slice(4)));
+    expect(touched.length).toBeGreaterThan(200);
+    expect(Math.max(...touched)).toBeLessThanOrEqual(250);
+    await expect(startSimulator({ churn: { resource: 'items', perRequest: 1, among: 0 } })).rejects.toThrow(/among/);
+  });
+
   it('rejects churn on a resource without updated_at, and negative rates', async () => {
     await expect(startSimulator({ churn: { resource: 'stock_summaries', perRequest: 1 } })).rejects.toThrow(/incremental/);
     await expect(startSimulator({ churn: { resource: 'items', perSecond: -1 } })).rejects.toThrow(/>= 0/);

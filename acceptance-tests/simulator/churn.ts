@@ -7,7 +7,8 @@
  * `perRequest` after every list request of the resource that the API served
  * (so a client's own pace drives the updates), and/or `perSecond` on a steady
  * clock whatever the client does. Each update moves the record to the end of
- * the list with updated_at = now.
+ * the list with updated_at = now. `among` limits the updates to the oldest
+ * share of the records (a hot part of the table; the rest is never updated).
  */
 import { Rng, hash } from './random';
 import { ResourceStore } from './store';
@@ -34,6 +35,7 @@ export class Churn {
       const v = config[k];
       if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new Error(`churn.${k} must be a number >= 0`);
     }
+    if (config.among !== undefined && !(config.among > 0 && config.among <= 1)) throw new Error('churn.among must be in (0, 1]');
     this.rng = new Rng(hash(seed, 0xc4a2));
     if (config.perSecond) {
       this.lastTick = Date.now();
@@ -62,7 +64,8 @@ export class Churn {
   }
 
   private update(n: number): void {
-    const count = this.store.count;
+    // The hot records: all of them, or the oldest share of them (records are indexed in their original order).
+    const count = Math.ceil(this.store.count * (this.config.among ?? 1));
     if (count === 0) return;
     const indices: number[] = [];
     for (let i = 0; i < n; i++) indices.push(this.rng.int(0, count - 1));

@@ -58,6 +58,8 @@ export interface ChurnConfig {
   perRequest?: number;
   /** Updates per second, on a steady clock. */
   perSecond?: number;
+  /** Share of the records, the oldest, that updates pick from (default 1: all of them). */
+  among?: number;
 }
 
 export interface SimulatorOptions {

@@ -69,10 +69,14 @@ describe('PassPlanner', () => {
     expect(q.unread).toBeUndefined();
   });
 
-  test('an empty first pass that has reached the start ends the read at once', () => {
+  test('an empty bounded pass is followed by a tail (its bound lags the API), and an empty tail ends the read', () => {
     const p = new PassPlanner(500n, 100);
-    expect(drive(p, [0, 7])).toHaveLength(1);
+    expect(drive(p, [0, 0, 7])).toEqual([
+      { since: 500n, before: 1100n, tail: false },
+      { since: 1100n, tail: true },
+    ]);
     expect(p.checkpoint).toBe(1100n);
+    expect(p.next(5000n)).toBeUndefined();
   });
 
   test('a lower bound after the start (a cursor from the future): no pass, the checkpoint keeps the cursor', () => {

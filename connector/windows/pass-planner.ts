@@ -37,7 +37,8 @@ export interface Window {
  * the list exactly as it is when the API serves it, where a bounded pass sees
  * it up to a "now" that lags the API's by up to the clock's uncertainty; an
  * empty tail (or one that brings no record not emitted yet) therefore proves
- * that every record's current version has been read, and ends the read. Its checkpoint is its last record's cursor
+ * that every record's current version has been read, and ends the read; an
+ * empty bounded pass does not (its bound lags), so a tail follows it too. Its checkpoint is its last record's cursor
  * (inclusive, as always). A tail that does not fit in a page is put back and
  * the read goes on with bounded passes.
  *
@@ -105,7 +106,7 @@ export class PassPlanner {
       return caughtUp || since === undefined ? this.finish() : this.open({ since, tail: true, alwaysRead: !caughtUp });
     }
     const last = this.sizes.at(-1) ?? 0;
-    if (!caughtUp || last < this.pageSize) return this.open({ since, tail: true, alwaysRead: !caughtUp });
+    if (!caughtUp || last < this.pageSize || future) return this.open({ since, tail: true, alwaysRead: !caughtUp });
     return this.open({ since, before: now, tail: false, alwaysRead: swollen });
   }
 
@@ -154,8 +155,8 @@ export class PassPlanner {
       if (w.total === 0 || emitted === 0) this.finished = true;
       return;
     }
+    // An empty bounded pass proves nothing about what its lagging bound left out: only a tail ends a read.
     this.lastBound = w.before;
-    if (w.total === 0 && this.caughtUp(this.lastBound)) this.finished = true;
   }
 
   /** Where a read that ends now resumes: where the last pass read in full ended, never before the lower bound. */
