@@ -36,22 +36,22 @@ describe('ApiClock', () => {
     expect(c.now()).toBe(us('2026-11-27T12:00:01.000Z'));
   });
 
-  test('latest() is an upper bound from the time the request left: Date + 1 s', () => {
+  test('latestAt() is an upper bound from the time the request left: Date + 1 s', () => {
     local = Date.parse('2026-11-27T12:00:00.300Z');
     const c = clock();
-    expect(c.latest()).toBeUndefined();
+    expect(c.latestAt(local)).toBeUndefined();
     // Sent at .300, answered at .400 with Date 12:00:00: the API's clock was in [12:00:00, 12:00:01) meanwhile.
     local = Date.parse('2026-11-27T12:00:00.400Z');
     c.observe('Fri, 27 Nov 2026 12:00:00 GMT', local, Date.parse('2026-11-27T12:00:00.300Z'));
     expect(c.now()).toBe(us('2026-11-27T12:00:00.000Z'));
-    expect(c.latest()).toBe(us('2026-11-27T12:00:01.100Z'));
+    expect(c.latestAt(local)).toBe(us('2026-11-27T12:00:01.100Z'));
     expect(c.msUntil(us('2026-11-27T12:00:01.100Z'))).toBe(1100);
     // A response stamped just after a second boundary narrows the lower bound to its round trip:
     // offset in [-20 ms, +700 ms] (the earlier response still gives the tighter ceiling).
     local = Date.parse('2026-11-27T12:00:01.020Z');
     c.observe('Fri, 27 Nov 2026 12:00:01 GMT', local, Date.parse('2026-11-27T12:00:01.010Z'));
     expect(c.now()).toBe(us('2026-11-27T12:00:01.000Z'));
-    expect(c.latest()).toBe(us('2026-11-27T12:00:01.720Z'));
+    expect(c.latestAt(local)).toBe(us('2026-11-27T12:00:01.720Z'));
   });
 
   test('a record the API stamped a moment ago tightens now() past what Date alone allows', () => {

@@ -86,15 +86,11 @@ export class ApiClock {
   }
 
   /**
-   * An instant no earlier than the API's current time (undefined until a
-   * response carried Date). A read that must cover everything updated before
-   * it started goes on until `now()` has passed what this said at its start.
+   * An instant no earlier than the API's time when the local clock read
+   * `localMs` (undefined until a response carried Date); it tightens as
+   * responses arrive. A read that must cover everything updated before it
+   * started goes on until `now()` has passed this for its start.
    */
-  latest(): Micros | undefined {
-    return this.latestAt(this.localNow());
-  }
-
-  /** An instant no earlier than the API's time when the local clock read `localMs` (tightens as responses arrive). */
   latestAt(localMs: number): Micros | undefined {
     if (this.offsetCeilingMs === undefined) return undefined;
     return BigInt(Math.ceil(localMs + this.offsetCeilingMs)) * 1000n;

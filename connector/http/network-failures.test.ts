@@ -1,15 +1,15 @@
-import { classifyFailure, proxyAnswerFailure } from './network-failures';
+import { classifyNetworkError, proxyAnswerFailure } from './network-failures';
 import { NetworkError, NetworkSetupError, ProxyEndpoint } from './types';
 
 const API = new URL('https://api.example.com/v1/items?offset=0');
 const PROXY: ProxyEndpoint = { address: 'proxy.corp:3128', variable: 'HTTPS_PROXY', hasCredentials: true };
 const sysErr = (code: string, message = `${code} happened`) => Object.assign(new Error(message), { code });
 
-describe('classifyFailure', () => {
+describe('classifyNetworkError', () => {
   test.each(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE', 'EWHATEVER'])(
     '%s straight to the API: a retryable NetworkError that does not mention a proxy',
     (code) => {
-      const e = classifyFailure(sysErr(code), API, undefined);
+      const e = classifyNetworkError(sysErr(code), API, undefined);
       expect(e).toBeInstanceOf(NetworkError);
       expect((e as NetworkError).unreachableProxy).toBeUndefined();
       expect(e.message).not.toMatch(/proxy/);
@@ -17,7 +17,7 @@ describe('classifyFailure', () => {
   );
 
   test.each(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH'])('%s through a proxy: retryable, and it is the proxy that is unreachable', (code) => {
-    const e = classifyFailure(sysErr(code), API, PROXY) as NetworkError;
+    const e = classifyNetworkError(sysErr(code), API, PROXY) as NetworkError;
     expect(e).toBeInstanceOf(NetworkError);
     expect(e.unreachableProxy).toBe(PROXY);
     expect(e.message).toMatch(/^could not reach the proxy at proxy\.corp:3128 \(HTTPS_PROXY\): /);
@@ -25,13 +25,13 @@ describe('classifyFailure', () => {
   });
 
   test("the proxy agent's own complaints (no code) are the proxy's", () => {
-    const e = classifyFailure(new Error('Proxy connection ended before receiving CONNECT response'), API, PROXY) as NetworkError;
+    const e = classifyNetworkError(new Error('Proxy connection ended before receiving CONNECT response'), API, PROXY) as NetworkError;
     expect(e.unreachableProxy).toBe(PROXY);
     expect(e.message).toMatch(/CONNECT response/);
   });
 
   test('a reset inside the tunnel is the API connection failing, not the proxy being unreachable', () => {
-    const e = classifyFailure(sysErr('ECONNRESET'), API, PROXY) as NetworkError;
+    const e = classifyNetworkError(sysErr('ECONNRESET'), API, PROXY) as NetworkError;
     expect(e).toBeInstanceOf(NetworkError);
     expect(e.unreachableProxy).toBeUndefined();
   });
@@ -40,7 +40,7 @@ describe('classifyFailure', () => {
     '%s: not retried; says to add the authority with NODE_EXTRA_CA_CERTS',
     (code) => {
       for (const proxy of [undefined, PROXY]) {
-        const e = classifyFailure(sysErr(code, 'unable to verify the first certificate'), API, proxy);
+        const e = classifyNetworkError(sysErr(code, 'unable to verify the first certificate'), API, proxy);
         expect(e).toBeInstanceOf(NetworkSetupError);
         expect(e.message).toContain('api.example.com');
         expect(e.message).toContain('unable to verify the first certificate');
@@ -54,7 +54,7 @@ describe('classifyFailure', () => {
     ['ERR_TLS_CERT_ALTNAME_INVALID', /not valid for that name.*base_url/],
     ['ERR_SSL_WRONG_VERSION_NUMBER', /does not speak TLS/],
   ])('%s: not retried', (code, message) => {
-    const e = classifyFailure(sysErr(code), API, undefined);
+    const e = classifyNetworkError(sysErr(code), API, undefined);
     expect(e).toBeInstanceOf(NetworkSetupError);
     expect(e.message).toMatch(message);
   });

@@ -24,6 +24,11 @@ const OTHER_FAILURES: Record<string, string> = {
 };
 
 /** OpenSSL's verdicts on a certificate chain no trusted authority signed. */
+/** What a network error code means, in the words every message uses (undefined for codes not in the tables). */
+export function networkWords(code: string | undefined): string | undefined {
+  return code === undefined ? undefined : (CONNECT_FAILURES[code] ?? OTHER_FAILURES[code]);
+}
+
 const UNTRUSTED = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT',
@@ -42,7 +47,7 @@ const UNTRUSTED = new Set([
 const OUT_OF_DATE = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 
 /** The NetworkError or NetworkSetupError for an error the request to `url` failed with. */
-export function classifyFailure(err: unknown, url: URL, proxy: ProxyEndpoint | undefined): NetworkError | NetworkSetupError {
+export function classifyNetworkError(err: unknown, url: URL, proxy: ProxyEndpoint | undefined): NetworkError | NetworkSetupError {
   const e = err as { code?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? e.code : undefined;
   const detail = typeof e.message === 'string' ? e.message : String(err);
@@ -55,7 +60,7 @@ export function classifyFailure(err: unknown, url: URL, proxy: ProxyEndpoint | u
     const what = code ? CONNECT_FAILURES[code] : detail;
     return new NetworkError(`could not reach the proxy at ${proxy.address} (${proxy.variable}): ${what}`, code ?? 'EPROXY', proxy);
   }
-  const known = code ? (CONNECT_FAILURES[code] ?? OTHER_FAILURES[code]) : undefined;
+  const known = networkWords(code);
   return new NetworkError(known ?? detail, code ?? 'NETWORK');
 }
 

@@ -1,4 +1,5 @@
 import { asConnectorError } from '../protocol/errors';
+import { networkWords } from './network-failures';
 
 /**
  * Why a request of the API client failed, as a kind and in words that name no
@@ -24,14 +25,6 @@ export interface RequestFailure {
   retryAfterMs?: number;
 }
 
-const NETWORK_WORDS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host name could not be resolved',
-  EAI_AGAIN: 'host name could not be resolved',
-  ERR_STREAM_PREMATURE_CLOSE: 'connection closed before the answer was complete',
-};
-
 const attempts = (n: number) => `${n} attempt${n === 1 ? '' : 's'}`;
 
 export function classifyFailure(err: unknown, baseUrl: string): RequestFailure {
@@ -42,7 +35,7 @@ export function classifyFailure(err: unknown, baseUrl: string): RequestFailure {
   }
   if (ex?.status !== undefined) return { kind: 'server_errors', reason: `the API kept answering HTTP ${ex.status} (${attempts(ex.attempts)})` };
   if (ex?.proxy) {
-    const what = NETWORK_WORDS[ex.networkCode ?? ''] ?? ex.networkCode ?? 'no answer';
+    const what = networkWords(ex.networkCode) ?? ex.networkCode ?? 'no answer';
     return {
       kind: 'unreachable',
       reason: `could not reach the proxy at ${ex.proxy.address} that ${ex.proxy.variable} names (${what}) after ${attempts(ex.attempts)}`,
@@ -52,7 +45,7 @@ export function classifyFailure(err: unknown, baseUrl: string): RequestFailure {
   const network = 'Check base_url and the network';
   if (ex?.networkCode === 'TIMEOUT') return { kind: 'unreachable', reason: `the API at ${baseUrl} did not answer in time (${attempts(ex.attempts)})`, fix: network };
   if (ex) {
-    const what = NETWORK_WORDS[ex.networkCode ?? ''] ?? ex.networkCode ?? 'no answer';
+    const what = networkWords(ex.networkCode) ?? ex.networkCode ?? 'no answer';
     return { kind: 'unreachable', reason: `could not reach the API at ${baseUrl} (${what}) after ${attempts(ex.attempts)}`, fix: network };
   }
   if (e.status === 401) return { kind: 'key_rejected', reason: 'the API rejected the api_key (HTTP 401)' };

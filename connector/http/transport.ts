@@ -1,7 +1,7 @@
 import http from 'http';
 import https from 'https';
 import { ACCEPT_ENCODING, decodeBody } from './body-encoding';
-import { classifyFailure, proxyAnswerFailure } from './network-failures';
+import { classifyNetworkError, proxyAnswerFailure } from './network-failures';
 import type { Route, Router } from './proxy';
 import { ApiRequest, ApiResponse, NetworkError, Send } from './types';
 
@@ -58,7 +58,7 @@ function get(url: URL, route: Route, timeoutMs: number, outer: AbortSignal | und
     // https-proxy-agent reports the proxy's answer to CONNECT; when it is not 200, the response is the proxy's.
     let tunnelStatus: number | undefined;
     request.on('proxyConnect', (connect: { statusCode: number }) => (tunnelStatus = connect.statusCode));
-    request.on('error', (err) => settle(classifyFailure(err, url, route.proxy)));
+    request.on('error', (err) => settle(classifyNetworkError(err, url, route.proxy)));
     request.on('response', (res) => {
       const refused = proxyAnswerFailure(route.proxy, res.statusCode ?? 0, tunnelStatus, url);
       if (refused) return settle(refused);
