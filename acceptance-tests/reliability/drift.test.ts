@@ -21,7 +21,10 @@ afterAll(() => expect(leaks()).toEqual([]));
 afterAll(() => console.log(`drift figures: ${figures.join('; ')}`));
 
 const COUNT = 1000; // block 0 holds a bulk import of 150-250 records sharing one updated_at
-const SEED = 7;
+// A seed whose bulk import (a tie group of 225 records across the first page boundary) has a microsecond
+// instant: the first page's checkpoint is then inside a tie group and at a microsecond cursor whatever the
+// timing. (With seed 7 those checkpoints depended on where restarts put the page boundaries.)
+const SEED = 5;
 const DRIFT: DriftConfig = { resource: 'items', everyNthRequest: 2, moves: 5 };
 const figures: string[] = [];
 
