@@ -26,6 +26,21 @@ describe('parseConfig', () => {
     expect(parseConfig({ api_key: 'abcd', start_date: '2024-01-01T00:00:00Z' }).startDate).toBe(1704067200000000n);
   });
 
+  test('lookback_window_seconds defaults to none and becomes microseconds; end_date becomes an instant', () => {
+    expect(parseConfig({ api_key: 'abcd' })).toMatchObject({ lookback: 0n, endDate: undefined });
+    const c = parseConfig({ api_key: 'abcd', lookback_window_seconds: 120, end_date: '2025-01-01T00:00:00.5Z' });
+    expect(c.lookback).toBe(120_000_000n);
+    expect(c.endDate).toBe(1735689600500000n);
+  });
+
+  test('an end_date not after start_date, a negative lookback or a malformed end_date is a config_error', () => {
+    expect(() => parseConfig({ api_key: 'abcd', start_date: '2025-01-01T00:00:00Z', end_date: '2025-01-01T00:00:00Z' })).toThrow(
+      /end_date must be later than start_date/,
+    );
+    expect(() => parseConfig({ api_key: 'abcd', lookback_window_seconds: -1 })).toThrow(/lookback_window_seconds/);
+    expect(() => parseConfig({ api_key: 'abcd', end_date: 'tomorrow' })).toThrow(/end_date/);
+  });
+
   test('every violation is reported at once, in words', () => {
     let message = '';
     try {

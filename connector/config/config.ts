@@ -11,6 +11,10 @@ export interface Config {
   /** Without a trailing slash. */
   baseUrl: string;
   startDate?: Micros;
+  /** Exclusive: records updated at or after it are not read. */
+  endDate?: Micros;
+  /** How far before its state's cursor an incremental sync starts, in µs. */
+  lookback: Micros;
   requestsPerSecond: number;
   burst: number;
   maxConcurrentRequests: number;
@@ -89,18 +93,25 @@ export function parseConfig(raw: unknown): Config {
     throw configError(`The config is invalid: ${[...new Set(problems)].join('; ')}.`);
   }
   const c = input as Record<string, unknown>;
-  let startDate: Micros | undefined;
-  if (typeof c.start_date === 'string' && c.start_date !== '') {
-    startDate = parseTimestamp(c.start_date);
-    if (startDate === undefined) {
-      throw configError(`The config is invalid: start_date must be an RFC 3339 date-time such as 2024-01-01T00:00:00Z.`);
-    }
+  const instant = (name: 'start_date' | 'end_date'): Micros | undefined => {
+    const text = c[name];
+    if (typeof text !== 'string' || text === '') return undefined;
+    const at = parseTimestamp(text);
+    if (at === undefined) throw configError(`The config is invalid: ${name} must be an RFC 3339 date-time such as 2024-01-01T00:00:00Z.`);
+    return at;
+  };
+  const startDate = instant('start_date');
+  const endDate = instant('end_date');
+  if (startDate !== undefined && endDate !== undefined && endDate <= startDate) {
+    throw configError('The config is invalid: end_date must be later than start_date (records are read from start_date up to, not including, end_date).');
   }
   const num = (k: keyof typeof DEFAULTS) => (typeof c[k] === 'number' ? (c[k] as number) : (DEFAULTS[k] as number));
   return {
     apiKey: c.api_key as string,
     baseUrl: String(c.base_url ?? DEFAULTS.base_url).replace(/\/+$/, ''),
     startDate,
+    endDate,
+    lookback: BigInt(Math.round(num('lookback_window_seconds') * 1e6)),
     requestsPerSecond: num('requests_per_second'),
     burst: num('burst'),
     maxConcurrentRequests: num('max_concurrent_requests'),

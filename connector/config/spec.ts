@@ -8,6 +8,8 @@ import type { ConnectorSpecification } from '../protocol/messages';
 export const DEFAULTS = {
   /** The vendor's production API. */
   base_url: 'https://api.example.com',
+  /** Incremental syncs start this far before their state's cursor: 0, records are visible when stamped. */
+  lookback_window_seconds: 0,
   /** The API's documented limit: 10 requests per second per key. */
   requests_per_second: 10,
   /** The API's documented burst allowance: 20 requests. */
@@ -58,6 +60,27 @@ export const connectionSpecification = {
       examples: ['2024-01-01T00:00:00Z'],
       order: 2,
     },
+    end_date: {
+      type: 'string',
+      title: 'End Date',
+      description:
+        'Optional. Records updated at or after this instant are not read (a bounded backfill); the state never passes it. RFC 3339 date-time, after start_date. Leave empty to read up to the latest record.',
+      format: 'date-time',
+      pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$',
+      pattern_descriptor: 'YYYY-MM-DDTHH:mm:ssZ',
+      examples: ['2025-01-01T00:00:00Z'],
+      order: 3,
+    },
+    lookback_window_seconds: {
+      type: 'number',
+      title: 'Lookback Window (seconds)',
+      description:
+        'Each incremental sync starts this many seconds before the cursor of its state and reads those records again (the destination dedupes them on id). For APIs whose records become visible only some time after they were stamped, e.g. behind read replicas: set it above that delay.',
+      default: DEFAULTS.lookback_window_seconds,
+      minimum: 0,
+      maximum: 2592000,
+      order: 4,
+    },
     requests_per_second: {
       type: 'number',
       title: 'Requests per Second',
@@ -65,7 +88,7 @@ export const connectionSpecification = {
       default: DEFAULTS.requests_per_second,
       exclusiveMinimum: 0,
       maximum: 100000,
-      order: 3,
+      order: 5,
     },
     burst: {
       type: 'integer',
@@ -74,7 +97,7 @@ export const connectionSpecification = {
       default: DEFAULTS.burst,
       minimum: 1,
       maximum: 100000,
-      order: 4,
+      order: 6,
     },
     max_concurrent_requests: {
       type: 'integer',
@@ -83,7 +106,7 @@ export const connectionSpecification = {
       default: DEFAULTS.max_concurrent_requests,
       minimum: 1,
       maximum: 32,
-      order: 5,
+      order: 7,
     },
     request_timeout_seconds: {
       type: 'number',
@@ -92,7 +115,7 @@ export const connectionSpecification = {
       default: DEFAULTS.request_timeout_seconds,
       exclusiveMinimum: 0,
       maximum: 600,
-      order: 6,
+      order: 8,
     },
     max_retry_seconds: {
       type: 'number',
@@ -102,7 +125,7 @@ export const connectionSpecification = {
       default: DEFAULTS.max_retry_seconds,
       minimum: 0,
       maximum: 3600,
-      order: 7,
+      order: 9,
     },
     retry_initial_delay_seconds: {
       type: 'number',
@@ -111,7 +134,7 @@ export const connectionSpecification = {
       default: DEFAULTS.retry_initial_delay_seconds,
       minimum: 0,
       maximum: 60,
-      order: 8,
+      order: 10,
     },
   },
 } as const;
