@@ -137,10 +137,10 @@ async function main(): Promise<void> {
     say('\n$ source-inventory-analytics read --config config.json --catalog catalog.json --state state.json');
     const second = await run(['read', '--config', config, '--catalog', catalog, '--state', state]);
     printSummary('Second sync: incremental, from the first sync\'s state', second);
-    say('\n  Incremental streams read only what changed since the first sync: its cursor is the bound of the');
-    say('  last window it read (the API\'s clock when it started), inclusive, so nothing at that instant can be');
-    say('  missed. stock_summaries has no cursor and is read in full each time, its STATE marking a finished');
-    say('  full refresh. Destinations dedupe on the primary key `id`.');
+    say('\n  Incremental streams read only what changed since the first sync: its cursor is the updated_at of');
+    say('  the last record it emitted (a record, never a clock reading), read again inclusively, so nothing at');
+    say('  that instant can be missed. stock_summaries has no cursor and is read in full each time, its STATE');
+    say('  marking a finished full refresh. Destinations dedupe on the primary key `id`.');
     const stats = sim.stats();
     say(`\nThe simulator answered ${stats.requests} requests: ${JSON.stringify(stats.byStatus)} by status.`);
     process.exitCode = first.code || second.code || 0;

@@ -84,7 +84,7 @@ describe('a failed attempt goes on from its last checkpoint, while records move 
   let moved: string[];
 
   beforeAll(async () => {
-    // Each stream fails after a few pages (items' first request is its clock probe).
+    // Each stream fails after a few requests (items' second request asks for its newest record, the bound of its first pass).
     sim.setFaults([
       { path: '/v1/items', skip: 4, status: 503, times: Infinity },
       { path: '/v1/stock_summaries', skip: 3, status: 503, times: Infinity },
@@ -105,7 +105,7 @@ describe('a failed attempt goes on from its last checkpoint, while records move 
     expect(first.code).not.toBe(0);
     for (const s of STREAMS) {
       expect(first.statuses(s).at(-1)).toBe('INCOMPLETE');
-      expect(first.records(s).length).toBeGreaterThanOrEqual(200);
+      expect(first.records(s).length).toBeGreaterThanOrEqual(100); // at least a page
       expect(first.records(s).length).toBeLessThan(N);
       expect(Object.keys(stateOf(first, s).at(-1)!)).toEqual(['full_refresh_in_progress']);
     }

@@ -20,14 +20,13 @@ export const rateLimited =
     return { ...res, sequence };
   };
 
-/** Every answer's Date header teaches the clock where the API's "now" is (see api-clock.ts). */
+/** Every answer's Date header teaches the clock where the API's "now" is (see api-clock.ts: it only caps checkpoints). */
 export const observingClock =
   (clock: ApiClock): Interceptor =>
   (next) =>
   async (req) => {
-    const sentAt = clock.localTime();
     const res = await next(req);
-    clock.observe(res.headers.get('date'), clock.localTime(), sentAt);
+    clock.observe(res.headers.get('date'));
     return res;
   };
 

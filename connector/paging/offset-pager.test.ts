@@ -1,4 +1,5 @@
 import type { Page, Row } from '../records/selector';
+import { InstantLedger } from './instant-ledger';
 import { OffsetPager, PageRequest } from './offset-pager';
 
 /**
@@ -9,6 +10,10 @@ import { OffsetPager, PageRequest } from './offset-pager';
 class FakeList {
   rows: Row[];
   clock: bigint;
+  /** At most this many rows per page, whatever the limit asked (a server's page cap). */
+  cap = Infinity;
+  /** Answers no rows (with the true total) to the pages this says so for: a lagging replica. */
+  empty: (req: PageRequest) => boolean = () => false;
   constructor(n: number, tie: (i: number) => bigint, private readonly hasCursor = true) {
     this.rows = Array.from({ length: n }, (_, i) => ({
       id: `r${String(i).padStart(6, '0')}`,
@@ -21,7 +26,8 @@ class FakeList {
     const matching = this.rows.filter(
       (r) => !this.hasCursor || ((req.since === undefined || r.cursor! >= req.since) && (req.before === undefined || r.cursor! < req.before)),
     );
-    return { rows: matching.slice(req.offset, req.offset + req.limit), total: matching.length };
+    if (this.empty(req)) return { rows: [], total: matching.length };
+    return { rows: matching.slice(req.offset, req.offset + Math.min(req.limit, this.cap)), total: matching.length };
   }
   move(index: number): void {
     const [r] = this.rows.splice(index, 1);
@@ -219,11 +225,30 @@ describe('OffsetPager after another pass', () => {
     const a = drain(list, first).emitted;
     expect(a).toHaveLength(150);
     // Pretend the first pass had also emitted 10 records at instant 150 (a tail that read part of the tie).
-    const seen = { cursor: 150n, ids: list.rows.slice(150, 160).map((r) => r.id) };
+    const seen = InstantLedger.of(150n, list.rows.slice(150, 160));
     const next = new OffsetPager({ limit: 100, hasCursor: true, since: 150n, alreadyEmitted: seen });
     const b = drain(list, next).emitted;
     expect(ids(b)).toEqual(ids(list.rows.slice(160)));
-    expect(next.lastInstant).toEqual({ cursor: 150n, ids: [...seen.ids, ...ids(list.rows.slice(160))] });
+    expect(next.lastInstant?.ids).toEqual([...seen.ids, ...ids(list.rows.slice(160))]);
+  });
+
+  test('a record at that instant that changed since it was emitted (a later version in its own second) is emitted again', () => {
+    const list = new FakeList(300, (i) => (i < 150 ? BigInt(i) : 150n));
+    const seen = InstantLedger.of(150n, list.rows.slice(150, 160));
+    list.rows[155] = { ...list.rows[155], record: { i: 155, version: 2 } }; // same updated_at, same place, new content
+    const next = new OffsetPager({ limit: 100, hasCursor: true, since: 150n, alreadyEmitted: seen });
+    const b = drain(list, next).emitted;
+    expect(ids(b)).toEqual([list.rows[155].id, ...ids(list.rows.slice(160))]);
+  });
+
+  test('the overlap row updated in place between two pages (same instant, same place) is emitted again, at its new version', () => {
+    const list = new FakeList(250, (i) => BigInt(i) * 1_000_000n);
+    const { emitted } = drain(list, new OffsetPager({ limit: 100, hasCursor: true }), {
+      beforeServe: (_req, n) => {
+        if (n === 1) list.rows[99] = { ...list.rows[99], record: { i: 99, version: 2 } };
+      },
+    });
+    expect(emitted.filter((r) => r.id === list.rows[99].id).map((r) => r.record)).toEqual([{ i: 99 }, { i: 99, version: 2 }]);
   });
 });
 
@@ -273,7 +298,7 @@ describe('OffsetPager safety', () => {
       { id: 'a', cursor: 5n, record: {} },
       { id: 'b', cursor: 3n, record: {} },
     ];
-    expect(() => pager.accept(req, { rows })).toThrow(/out of updated_at order/);
+    expect(() => pager.accept(req, { rows, total: 2 })).toThrow(/out of updated_at order/);
   });
 
   test('pages from an abandoned query are reported stale', () => {
@@ -286,5 +311,114 @@ describe('OffsetPager safety', () => {
     list.move(99);
     expect(pager.accept(r1, list.page(r1)).kind).toBe('restart');
     expect(pager.accept(r2, list.page(r2)).kind).toBe('stale');
+  });
+});
+
+describe('OffsetPager: `total`, not a short page, marks the end', () => {
+  test.each([2, 7, 50, 99])('a server that never puts more than %i records on a page: every row once, in order', (cap) => {
+    const list = new FakeList(1000, everySecond);
+    list.cap = cap;
+    const { emitted } = drain(list, new OffsetPager({ limit: 100, hasCursor: true }), { inFlight: 4 });
+    expect(ids(emitted)).toEqual(ids(list.rows));
+  });
+
+  test('it steps by what the server returned: offsets 0, 49, 98, … under a cap of 50', () => {
+    const list = new FakeList(200, everySecond);
+    list.cap = 50;
+    const offsets: number[] = [];
+    drain(list, new OffsetPager({ limit: 100, hasCursor: true }), { beforeServe: (r) => offsets.push(r.offset) });
+    expect(offsets).toEqual([0, 49, 98, 147, 196]);
+  });
+
+  test('pages in flight at the old step are dropped once the server shows its cap, and asked again where they belong', () => {
+    const list = new FakeList(1000, everySecond);
+    list.cap = 30;
+    const pager = new OffsetPager({ limit: 100, hasCursor: true });
+    const r0 = pager.next()!;
+    const first = pager.accept(r0, list.page(r0));
+    expect(first).toMatchObject({ kind: 'rows', done: false, realigned: true });
+    expect(pager.next()).toMatchObject({ offset: 29 });
+  });
+
+  test('a cap of one record cannot be paged safely: the stream fails loudly, it does not end', () => {
+    const list = new FakeList(300, everySecond);
+    list.cap = 1;
+    expect(() => drain(list, new OffsetPager({ limit: 100, hasCursor: true, maxIdleRestarts: 5 }))).toThrow(/ends? before its own total/);
+  });
+
+  test('an empty page while the total says more (a lagging replica) is drift: the read goes on from the last record and loses nothing', () => {
+    const list = new FakeList(1000, everySecond);
+    let served = 0;
+    list.empty = (req) => req.offset > 0 && ++served % 3 === 0;
+    const pager = new OffsetPager({ limit: 100, hasCursor: true });
+    const { emitted } = drain(list, pager, { inFlight: 2 });
+    expect(new Set(ids(emitted))).toEqual(new Set(ids(list.rows)));
+    expect(pager.restarts).toBeGreaterThan(0);
+  });
+
+  test('the first page of a query empty while its total says more is drift too, not an empty list', () => {
+    const list = new FakeList(250, everySecond);
+    let first = true;
+    list.empty = (req) => req.offset === 0 && first && !(first = false);
+    const { emitted } = drain(list, new OffsetPager({ limit: 100, hasCursor: true }));
+    expect(ids(emitted)).toEqual(ids(list.rows));
+  });
+
+  test('a replica that never catches up deep in the list is read through keyset restarts, losing nothing', () => {
+    const list = new FakeList(1000, everySecond);
+    list.empty = (req) => req.offset >= 198;
+    const { emitted } = drain(list, new OffsetPager({ limit: 100, hasCursor: true, maxIdleRestarts: 5 }), { inFlight: 3 });
+    expect(new Set(ids(emitted))).toEqual(new Set(ids(list.rows)));
+  });
+
+  test('empty pages that persist fail the stream with a system_error naming the offset and the totals', () => {
+    const list = new FakeList(1000, everySecond);
+    let served = 0;
+    list.empty = () => ++served > 3; // three pages, then nothing at any offset while the total still says 1000
+    let error: unknown;
+    try {
+      drain(list, new OffsetPager({ limit: 100, hasCursor: true, maxIdleRestarts: 5 }));
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toMatchObject({ failureType: 'system_error' });
+    expect((error as Error).message).toMatch(/offset \d+ came back with no records although its total says \d+/);
+  });
+
+  test('an answer without a total is a system_error, never taken for the end of the list', () => {
+    const pager = new OffsetPager({ limit: 100, hasCursor: true });
+    const req = pager.next()!;
+    expect(() => pager.accept(req, { rows: [{ id: 'a', cursor: 1n, record: {} }] })).toThrow(/without a "total"/);
+  });
+
+  test('a list without a cursor under a cap of 40: every row once, in order', () => {
+    const list = new FakeList(777, () => 0n, false);
+    list.cap = 40;
+    const { emitted } = drain(list, new OffsetPager({ limit: 100, hasCursor: false }), { inFlight: 3 });
+    expect(ids(emitted)).toEqual(ids(list.rows));
+  });
+});
+
+describe('OffsetPager with stamps of whole seconds: a later version can share an instant', () => {
+  test('a record updated into the tie group being read, with an id below the last one read, is not skipped by the restart', () => {
+    // 250 records of one instant, then a few later ones; the writer stamps updates with that same second.
+    const list = new FakeList(260, (i) => (i < 250 ? 5_000_000n : 6_000_000n + BigInt(i)));
+    const tie = 5_000_000n;
+    const pager = new OffsetPager({ limit: 100, hasCursor: true });
+    let moved: string | undefined;
+    const { emitted } = drain(list, pager, {
+      beforeServe: (req, n) => {
+        if (n !== 2) return;
+        // After two pages (199 records of the tie read): a record not read yet is updated within the same second;
+        // its id is below every id read so far, so it lands at the front of the tie group, behind the reader.
+        const i = list.rows.findIndex((r) => r.id === 'r000230');
+        const [r] = list.rows.splice(i, 1);
+        moved = 'a' + r.id; // sorts before every "r…" id
+        list.rows.splice(0, 0, { id: moved, cursor: tie, record: { moved: true } });
+        void req;
+      },
+    });
+    expect(ids(emitted)).toContain(moved);
+    expect(pager.restarts).toBeGreaterThan(0);
   });
 });

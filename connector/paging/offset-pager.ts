@@ -1,6 +1,7 @@
 import { systemError, transientError } from '../protocol/errors';
 import type { Page, Row } from '../records/selector';
-import type { Micros } from '../state/timestamp';
+import { formatTimestamp, Micros } from '../state/timestamp';
+import { InstantLedger, sameVersion } from './instant-ledger';
 
 /**
  * Offset paging that loses no record while the data changes underneath.
@@ -20,11 +21,27 @@ import type { Micros } from '../state/timestamp';
  *    the pages after it are discarded and a new query starts at the last
  *    record emitted, P: `updated_since = P.updated_at` (inclusive). Records
  *    at P's instant that were already emitted are recognised by id (the ids
- *    of the current instant are kept, only those) and dropped. The restart
- *    first tries the offset where P should be; if the record there is not one
- *    already emitted, it starts at offset 0 of the new query.
+ *    of the current instant are kept, only those) and dropped, wherever they
+ *    come in the new query. It always starts at offset 0: with stamps of whole
+ *    seconds a record updated now can share P's instant with an id below P's,
+ *    which puts it before P, so looking for P at the offset it had would skip
+ *    that record (a remove and an insert keep P's offset while changing what
+ *    precedes it).
  * 3. Streams without a cursor (ordered by id only) restart by looking for P
  *    in the page one step earlier, and further back, down to offset 0.
+ *
+ * 4. `total`, not a short page, marks the end. The contract promises only
+ *    that a page holds at most `limit` records, so a query ends on the first
+ *    page with `offset + rows >= total` in that response, whatever its size.
+ *    The next page starts at the last row of this one (offset + rows − 1):
+ *    the pager steps by what the server returned. When the server serves
+ *    fewer rows than the pager expected (a page cap), the requests already in
+ *    flight at the old step are stale and the next one is asked where it
+ *    belongs. A page that brings nothing to step on while `total` says more
+ *    (empty, or only the record already read: a lagging replica) is drift
+ *    like any other: a keyset restart. If it persists the stream fails with a
+ *    system_error naming the offset and the totals; it never ends as if the
+ *    list were complete.
  *
  * Records are only ever emitted once per query; a restart can re-read but
  * never re-emits, and no record after P can be skipped. The pager is pure
@@ -43,7 +60,11 @@ export interface PageRequest {
 }
 
 export type Verdict =
-  | { kind: 'rows'; rows: Row[]; done: boolean }
+  /**
+   * `realigned`: the server serves fewer rows per page than the pager expected; the requests in flight are stale.
+   * `checked`: the page passed the overlap check (false for the first page of a query).
+   */
+  | { kind: 'rows'; rows: Row[]; done: boolean; checked: boolean; realigned?: boolean }
   | { kind: 'stale' }
   /** `startOver`: the query starts again from the first record (a checkpoint's record was gone), duplicating what was emitted. */
   | { kind: 'restart'; reason: string; startOver?: boolean };
@@ -63,16 +84,25 @@ export interface PagerOptions {
    */
   resumeAfter?: { id: string; offset: number };
   /**
-   * Lists with a cursor: records a previous pager already emitted at the
-   * newest instant it reached (see `lastInstant`), so that a query starting
-   * at that instant (inclusive) does not emit them again.
+   * Lists with a cursor: records a previous pass already emitted at the
+   * instant this one starts from (inclusive), so that it does not emit them
+   * again at the version already emitted.
    */
-  alreadyEmitted?: { cursor: Micros; ids: readonly string[] };
+  alreadyEmitted?: InstantLedger;
   /** Restarts allowed without any new record in between. */
   maxIdleRestarts?: number;
 }
 
 type FirstPageRule = 'none' | 'starts-with-emitted' | 'contains-anchor';
+
+/** Why a query restarts: records moved under it, or a page came back with nothing to step on while `total` says more. */
+type Drift = 'moved' | 'short';
+
+/** Restarts in a row without a new record before the stream fails (see PagerOptions.maxIdleRestarts). */
+export const MAX_IDLE_RESTARTS = 50;
+
+/** An empty page while `total` says more is asked for again this many times before the query restarts from its last record. */
+const SHORT_PAGE_RETRIES = 3;
 
 /** Pages looked at behind a checkpoint's offset before reading a list without a cursor from the start. */
 const MAX_RESUME_LOOKBACKS = 2;
@@ -90,27 +120,30 @@ export class OffsetPager {
   private knownTotal: number | undefined;
   /** Last row of the last accepted page of this query. */
   private anchor: Row | undefined;
-  /** Last row emitted, and the ids emitted at its cursor instant. */
+  /** Last row emitted, and what was emitted at its cursor instant. */
   private last: Row | undefined;
-  private readonly emittedAtLastCursor = new Set<string>();
+  private ledger: InstantLedger | undefined;
   /** Offset at which `last` was seen. */
   private lastOffset: number | undefined;
   /** Still looking for `resumeAfter`: if it cannot be found, start over instead of failing. */
   private resuming = false;
   private resumeLookbacks = 0;
   private idleRestarts = 0;
+  /** Short pages in a row at the same offset (see SHORT_PAGE_RETRIES). */
+  private shortRetries = 0;
   private finished = false;
-  private readonly step: number;
+  /** Rows a page is expected to hold: the limit asked for, until the server shows it serves fewer. */
+  private size: number;
   restarts = 0;
 
   constructor(private readonly opts: PagerOptions) {
     if (opts.limit < 2) throw new Error('the overlapping pager needs a page size of at least 2');
-    this.step = opts.limit - 1;
+    this.size = opts.limit;
     this.since = opts.since;
     const done = opts.alreadyEmitted;
-    if (done && opts.hasCursor && done.ids.length > 0) {
-      this.last = { id: done.ids[done.ids.length - 1], cursor: done.cursor, record: {} };
-      for (const id of done.ids) this.emittedAtLastCursor.add(id);
+    if (done && opts.hasCursor && done.size > 0) {
+      this.last = { id: done.ids[done.size - 1], cursor: done.cursor, record: {} };
+      this.ledger = done.copy();
       this.firstRule = 'starts-with-emitted';
     }
     const resume = opts.resumeAfter;
@@ -128,15 +161,29 @@ export class OffsetPager {
     return this.finished;
   }
 
+  /** Pages overlap by one record: each starts at the last row of the one before. */
+  private get step(): number {
+    return this.size - 1;
+  }
+
+  /** The rows a page has held so far (the limit asked for, or the server's smaller page). */
+  get pageSize(): number {
+    return this.size;
+  }
+
+  /** The `total` of the last page accepted (records matching this query when it was served). */
+  get lastTotal(): number | undefined {
+    return this.knownTotal;
+  }
+
   /** The last record emitted (its cursor is the checkpoint). */
   get position(): Row | undefined {
     return this.last;
   }
 
-  /** The newest instant emitted and the ids emitted at it: what the next pass's pager must not emit again. */
-  get lastInstant(): { cursor: Micros; ids: string[] } | undefined {
-    const cursor = this.last?.cursor;
-    return cursor === undefined ? undefined : { cursor, ids: [...this.emittedAtLastCursor] };
+  /** The newest instant emitted and what was emitted at it. */
+  get lastInstant(): InstantLedger | undefined {
+    return this.ledger;
   }
 
   /** The offset at which the last record emitted was seen (the checkpoint of a list without a cursor). */
@@ -169,27 +216,39 @@ export class OffsetPager {
     if (this.finished || req.query !== this.query) return { kind: 'stale' };
     if (req.offset !== this.expectedOffset) throw new Error(`pages out of order: got ${req.offset}, expected ${this.expectedOffset}`);
     const rows = page.rows;
-    if (page.total !== undefined) this.knownTotal = page.total;
+    const total = page.total;
+    if (total === undefined) {
+      throw systemError(
+        `The API answered the page at offset ${req.offset} without a "total": the end of the list cannot be known, so the stream stops here.`,
+      );
+    }
+    this.knownTotal = total;
+    const end = req.offset + rows.length >= total;
+    // Nothing to step on while the total says more: an empty page, or one that holds only the record already read.
+    if (!end && rows.length < 2) {
+      const what = rows.length === 0 ? 'no records' : 'only the record that ended the page before';
+      const reason = `the page at offset ${req.offset} came back with ${what} although its total says ${total}`;
+      // A lagging replica usually answers the next time: ask for the same page again, a few times, before a keyset restart.
+      return ++this.shortRetries <= SHORT_PAGE_RETRIES ? this.askAgain(reason, req.offset) : this.restart(reason, req.offset, 'short');
+    }
+    this.shortRetries = 0;
 
     let skip: number;
-    if (req.offset === this.firstOffset && this.anchor === undefined) {
+    const checked = !(req.offset === this.firstOffset && this.anchor === undefined);
+    if (!checked) {
       const verdict = this.checkFirstPage(rows);
-      if (typeof verdict === 'string') return this.restart(verdict, req.offset);
+      if (typeof verdict === 'string') return this.restart(verdict, req.offset, 'moved');
       skip = verdict;
     } else {
       const found = this.findAnchor(rows);
-      if (found < 0) {
-        return this.restart(
-          rows.length === 0
-            ? `page at offset ${req.offset} came back empty although the page before it was full`
-            : `the record at offset ${req.offset} is no longer the one that ended the previous page`,
-          req.offset,
-        );
-      }
-      skip = found + 1;
+      if (found < 0) return this.restart(`the record at offset ${req.offset} is no longer the one that ended the previous page`, req.offset, 'moved');
+      // The overlap row is skipped unless it is a later version in the same place (updated within its own second).
+      skip = sameVersion(rows[found].record, this.anchor!.record) ? found + 1 : found;
     }
 
-    const fresh = rows.slice(skip);
+    // A tie group longer than a page: records of the last instant already emitted (by this query or the pass
+    // before) can come after the anchor too.
+    const fresh = this.opts.hasCursor ? rows.slice(skip).filter((r) => !this.wasEmitted(r)) : rows.slice(skip);
     this.checkOrder(fresh, req);
     for (const row of fresh) this.remember(row);
     if (fresh.length) {
@@ -198,10 +257,43 @@ export class OffsetPager {
     }
     this.resuming = false;
     if (rows.length) this.anchor = rows[rows.length - 1];
-    this.expectedOffset = req.offset + this.step;
-    if (rows.length < this.opts.limit) this.finished = true;
-    else this.requiredOffset = this.expectedOffset;
-    return { kind: 'rows', rows: fresh, done: this.finished };
+    if (end) {
+      this.finished = true;
+      return { kind: 'rows', rows: fresh, done: true, checked };
+    }
+    // Step by what the server returned: the next page starts at this page's last row.
+    this.expectedOffset = req.offset + rows.length - 1;
+    this.requiredOffset = this.expectedOffset;
+    const realigned = rows.length !== this.size;
+    if (realigned) {
+      // The server pages by a size of its own: the requests in flight were asked at the old step.
+      this.size = rows.length;
+      this.query++;
+      this.nextOffset = this.expectedOffset;
+    }
+    return { kind: 'rows', rows: fresh, done: false, checked, realigned };
+  }
+
+  /**
+   * Lists with a cursor: the next page as a new query from the last record
+   * emitted (keyset), instead of the next offset of this one. Nothing behind
+   * that record can shift it. Only between pages (nothing in flight), and
+   * only when the records emitted at its instant leave room for new ones on a
+   * page; false (nothing changed) otherwise.
+   */
+  rebase(): boolean {
+    const last = this.last;
+    if (!this.opts.hasCursor || this.finished || this.anchor === undefined || !last || last.cursor === undefined) return false;
+    if ((this.ledger?.size ?? 0) >= this.size - 1) return false;
+    this.query++;
+    this.since = last.cursor;
+    this.firstRule = 'starts-with-emitted';
+    this.firstOffset = this.expectedOffset = 0;
+    this.issued = false;
+    this.anchor = undefined;
+    this.requiredOffset = undefined;
+    this.knownTotal = undefined;
+    return true;
   }
 
   /**
@@ -226,12 +318,8 @@ export class OffsetPager {
     switch (this.firstRule) {
       case 'none':
         return 0;
-      case 'starts-with-emitted': {
-        let n = 0;
-        while (n < rows.length && this.wasEmitted(rows[n])) n++;
-        if (this.firstOffset > 0 && n === 0) return `the record at offset ${this.firstOffset} of the resumed query was not read before`;
-        return n;
-      }
+      case 'starts-with-emitted':
+        return 0; // what was emitted at the instant the query starts from is dropped wherever it comes (accept)
       case 'contains-anchor': {
         const i = this.last ? rows.findIndex((r) => r.id === this.last!.id) : -1;
         if (i < 0) return `record ${JSON.stringify(this.last?.id)} is not where it was`;
@@ -241,14 +329,14 @@ export class OffsetPager {
   }
 
   private wasEmitted(row: Row): boolean {
-    const last = this.last;
-    if (!last || row.cursor === undefined || last.cursor === undefined) return false;
-    return row.cursor < last.cursor || (row.cursor === last.cursor && this.emittedAtLastCursor.has(row.id));
+    return this.ledger !== undefined && this.ledger.emitted(row);
   }
 
   private remember(row: Row): void {
-    if (row.cursor !== undefined && this.last?.cursor !== row.cursor) this.emittedAtLastCursor.clear();
-    if (row.cursor !== undefined) this.emittedAtLastCursor.add(row.id);
+    if (row.cursor !== undefined) {
+      if (this.ledger?.cursor !== row.cursor) this.ledger = new InstantLedger(row.cursor);
+      this.ledger.add(row);
+    }
     this.last = row;
   }
 
@@ -267,13 +355,45 @@ export class OffsetPager {
     }
   }
 
-  private restart(reason: string, failedOffset: number): Verdict {
+  /** The query's filters, as an error message names them. */
+  private filterText(): string {
+    const parts = [
+      this.since !== undefined ? `updated_since=${formatTimestamp(this.since)}` : '',
+      this.opts.before !== undefined ? `updated_before=${formatTimestamp(this.opts.before)}` : '',
+    ].filter(Boolean);
+    return parts.length ? ` (${parts.join(', ')})` : '';
+  }
+
+  /** One more restart without a new record; past the limit the stream fails, loudly: system_error for pages that end early. */
+  private countIdle(reason: string, drift: Drift): void {
     this.restarts++;
-    if (++this.idleRestarts > (this.opts.maxIdleRestarts ?? 50)) {
-      throw transientError(
-        `The data changed so fast while paging that no progress was made after ${this.idleRestarts - 1} restarts (${reason}). Retry the sync later.`,
+    if (++this.idleRestarts <= (this.opts.maxIdleRestarts ?? MAX_IDLE_RESTARTS)) return;
+    const restarts = this.idleRestarts - 1;
+    if (drift === 'short') {
+      throw systemError(
+        `The API keeps answering pages that end before its own total: ${reason}, ${restarts} times in a row without a new record` +
+          `${this.filterText()}. The list cannot be read to its end, so the stream stops here, not complete; ` +
+          `records and state already emitted are valid.`,
       );
     }
+    throw transientError(`The data changed so fast while paging that no progress was made after ${restarts} restarts (${reason}). Retry the sync later.`);
+  }
+
+  /**
+   * The same page again: nothing says records moved, so the position stands (the requests in flight are stale).
+   * Not an idle restart: SHORT_PAGE_RETRIES in a row at one offset end in a keyset restart, which is.
+   */
+  private askAgain(reason: string, offset: number): Verdict {
+    this.restarts++;
+    this.query++;
+    this.issued = true;
+    this.expectedOffset = this.nextOffset = this.requiredOffset = offset;
+    return { kind: 'restart', reason: `${reason}; asking for it again` };
+  }
+
+  private restart(reason: string, failedOffset: number, drift: Drift): Verdict {
+    this.shortRetries = 0;
+    this.countIdle(reason, drift);
     const previousRule = this.firstRule;
     const previousFirst = this.firstOffset;
     const firstPageFailed = failedOffset === this.firstOffset && this.anchor === undefined;
@@ -286,9 +406,7 @@ export class OffsetPager {
     if (this.opts.hasCursor) {
       this.since = this.last?.cursor ?? this.since;
       this.firstRule = this.last ? 'starts-with-emitted' : 'none';
-      // Where the last emitted record should be in the new query, unless that guess just failed.
-      const guess = Math.max(0, this.emittedAtLastCursor.size - 1);
-      this.firstOffset = firstPageFailed && previousRule === 'starts-with-emitted' ? 0 : guess;
+      this.firstOffset = 0;
     } else {
       if (firstPageFailed && previousRule === 'contains-anchor') {
         // A checkpoint's record has moved at most a page or two, if it is still there at all.

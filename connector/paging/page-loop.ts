@@ -6,19 +6,20 @@ import type { OffsetPager, PageRequest } from './offset-pager';
 export type PageFetcher = (req: PageRequest, signal: AbortSignal) => Promise<Page>;
 
 export interface PassHooks {
-  /** Sees the pass's first page before it is accepted; false abandons the pass (nothing of it is emitted). */
-  admit?(page: Page): boolean;
-  /** The new rows of each accepted page, in list order. Awaited, so the consumer's pace holds the loop. */
-  rows(rows: Row[], page: Page): Promise<void>;
+  /**
+   * The new rows of each accepted page, in list order, with the page they came in. Awaited, so the consumer's
+   * pace holds the loop; 'stop' ends the pass there (its rows are the consumer's to keep or not).
+   */
+  rows(rows: Row[], page: Page, req: PageRequest): Promise<void | 'stop'>;
   /** The list changed under the read and the pager restarted (from the first record, if `startOver`). */
   restarted?(reason: string, restarts: number, startOver: boolean): void;
 }
 
 export interface PassResult {
-  /** Pages that came back (the abandoned first page included). */
+  /** Pages that came back and were not stale. */
   pages: number;
-  /** False when `admit` turned the pass down. */
-  admitted: boolean;
+  /** True when `rows` said 'stop' before the pager reached the end of its query. */
+  stopped: boolean;
 }
 
 interface InFlight {
@@ -31,7 +32,9 @@ interface InFlight {
  * Drives one pager to its end: keeps up to `limit.value` page requests in
  * flight, takes the pages back in request order, hands the pager's verdict
  * on each to the hooks, and adapts the limit (a restart throws away the pages
- * in flight, see in-flight.ts). Whatever happens, no request is left running.
+ * in flight, see in-flight.ts). Pages asked at a step the server does not
+ * serve (a page cap) are dropped the moment the pager realigns. Whatever
+ * happens, no request is left running.
  */
 export async function readPass(pager: OffsetPager, fetchPage: PageFetcher, limit: InFlightLimit, hooks: PassHooks): Promise<PassResult> {
   const queue: InFlight[] = [];
@@ -47,22 +50,25 @@ export async function readPass(pager: OffsetPager, fetchPage: PageFetcher, limit
   let pages = 0;
   try {
     for (;;) {
+      // At one page in flight, each page is asked from the last record emitted (see in-flight.ts).
+      if (queue.length === 0 && limit.keyset) pager.rebase();
       for (let r: PageRequest | undefined; queue.length < limit.value && (r = pager.next()); ) queue.push(start(r));
       const head = queue.shift();
-      if (!head) return { pages, admitted: true };
+      if (!head) return { pages, stopped: false };
       const page = await head.page;
-      if (pages++ === 0 && hooks.admit && !hooks.admit(page)) return { pages, admitted: false };
       const verdict = pager.accept(head.req, page);
       if (verdict.kind === 'stale') continue;
+      pages++;
       if (verdict.kind === 'restart') {
         abandon();
         limit.restarted();
         hooks.restarted?.(verdict.reason, pager.restarts, verdict.startOver === true);
         continue;
       }
-      limit.verified();
-      await hooks.rows(verdict.rows, page);
-      if (verdict.done) return { pages, admitted: true };
+      if (verdict.realigned) abandon();
+      limit.verified(verdict.checked);
+      if ((await hooks.rows(verdict.rows, page, head.req)) === 'stop') return { pages, stopped: true };
+      if (verdict.done) return { pages, stopped: false };
     }
   } finally {
     abandon();

@@ -14,6 +14,8 @@ export interface Page {
   rows: Row[];
   /** Matching records when the page was served, if the API said. */
   total?: number;
+  /** The page size the API says it applied (`limit`), when it is a positive integer: it may be below what was asked. */
+  limit?: number;
 }
 
 /**
@@ -50,6 +52,10 @@ export function selectPage(def: StreamDefinition, body: unknown, request: string
     }
     rows[i] = row;
   }
-  const total = (body as Record<string, unknown>).total;
-  return { rows, total: typeof total === 'number' && Number.isInteger(total) && total >= 0 ? total : undefined };
+  const { total, limit } = body as Record<string, unknown>;
+  return {
+    rows,
+    total: typeof total === 'number' && Number.isInteger(total) && total >= 0 ? total : undefined,
+    limit: typeof limit === 'number' && Number.isInteger(limit) && limit >= 1 ? limit : undefined,
+  };
 }

@@ -52,3 +52,6 @@ export function formatTimestamp(us: Micros): string {
 
 export const maxMicros = (a: Micros | undefined, b: Micros | undefined): Micros | undefined =>
   a === undefined ? b : b === undefined ? a : a > b ? a : b;
+
+export const minMicros = (a: Micros | undefined, b: Micros | undefined): Micros | undefined =>
+  a === undefined ? b : b === undefined ? a : a < b ? a : b;
