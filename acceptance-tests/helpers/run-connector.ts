@@ -20,7 +20,8 @@ import { messageValidator } from './protocol-schema';
  * stdout and stderr, raw and percent-encoded. Either failure throws, so no
  * test can pass on output that breaks the protocol or leaks a secret.
  */
-export const CLI = resolve(__dirname, '../../dist/connector/cli.js');
+/** The compiled CLI; CONNECTOR_CLI runs the suite against another build (e.g. an older release's, to see a test fail there). */
+export const CLI = process.env.CONNECTOR_CLI ? resolve(process.env.CONNECTOR_CLI) : resolve(__dirname, '../../dist/connector/cli.js');
 export const IMAGE = process.env.CONNECTOR_IMAGE || undefined;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
