@@ -32,8 +32,22 @@ function fail(err: unknown): void {
   process.exitCode = 1;
 }
 
-process.on('uncaughtException', fail);
-process.on('unhandledRejection', fail);
+/**
+ * An exception or rejection nothing caught: the run is in a state no code
+ * expected, so say what happened and stop at once, before anything else can
+ * be read or written. Node writes stdout synchronously to files and pipes (on
+ * Linux, where the connector runs), so the ERROR trace is out before exit.
+ */
+function crash(err: unknown): void {
+  try {
+    output.emit(errorMessageFor(err));
+  } finally {
+    process.exit(1);
+  }
+}
+
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
 // The platform stopped reading (cancelled sync): nothing more can be said, so stop.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 1);
