@@ -1,11 +1,12 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { spawnSync } from 'child_process';
-import { readFileSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import { resolve } from 'path';
 import { parse } from 'yaml';
-import { DEFAULTS, SPECIFICATION } from '../connector/config/spec';
+import { connectionSpecification, DEFAULTS, SPECIFICATION } from '../connector/config/spec';
 import { STREAMS } from '../connector/streams/definitions';
+import { DOCS_PAGE, withTables } from '../scripts/doc-tables';
 
 /**
  * metadata.yaml, package.json, the Dockerfile and scripts/build-image.sh must
@@ -25,6 +26,21 @@ const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 const object = { type: 'object' };
 const strings = { type: 'array', items: { type: 'string' } };
 const registry = { type: 'object', required: ['enabled'], properties: { enabled: { type: 'boolean' } } };
+/** ConnectorTestSuiteOptions: which suite Airbyte's CI runs, and the secrets and connections it needs. */
+const testSuite = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['suite'],
+  properties: {
+    suite: { enum: ['unitTests', 'integrationTests', 'acceptanceTests', 'liveTests', 'smokeTests'] },
+    testSecrets: {
+      type: 'array',
+      items: { type: 'object', required: ['name', 'secretStore'], properties: { name: { type: 'string' }, fileName: { type: 'string' }, secretStore: object } },
+    },
+    testConnections: { type: 'array', items: { type: 'object' } },
+    scenarios: { type: 'array' },
+  },
+};
 
 /**
  * Airbyte's ConnectorMetadataDefinitionV0 (airbyte-ci/.../ConnectorMetadataDefinitionV0.yaml,
@@ -82,7 +98,7 @@ const METADATA_SCHEMA = {
         releases: object,
         resourceRequirements: object,
         connectorBuildOptions: object,
-        connectorTestSuitesOptions: { type: 'array' },
+        connectorTestSuitesOptions: { type: 'array', items: testSuite },
         remoteRegistries: object,
         supportsRefreshes: { type: 'boolean' },
         supportsFileTransfer: { type: 'boolean' },
@@ -146,8 +162,45 @@ describe('metadata.yaml', () => {
     expect(metadata.data.documentationUrl).toBe(SPECIFICATION.documentationUrl);
   });
 
-  it("allowedHosts lists the default base_url's host", () => {
+  it("allowedHosts lists the default base_url's host, and ${base_url} for any other (the platform puts that URL's host there)", () => {
     expect(metadata.data.allowedHosts.hosts).toContain(new URL(DEFAULTS.base_url).hostname);
+    expect(metadata.data.allowedHosts.hosts).toContain('${base_url}');
+    // Every ${…} entry names a field of the spec.
+    for (const host of metadata.data.allowedHosts.hosts as string[]) {
+      const ref = /^\$\{([\w.]+)\}$/.exec(host);
+      if (ref) expect(Object.keys(connectionSpecification.properties)).toContain(ref[1]);
+    }
+  });
+
+  it('registryOverrides lists the connector in both registries: oss and cloud', () => {
+    expect(metadata.data.registryOverrides).toEqual({ oss: { enabled: true }, cloud: { enabled: true } });
+    const withoutEnabled = clone();
+    withoutEnabled.data.registryOverrides = { oss: {}, cloud: { enabled: true } };
+    expect(validateMetadata(withoutEnabled)).toBe(false); // `enabled` is required
+  });
+
+  it('connectorTestSuitesOptions declares the unit tests and the acceptance tests, which need no secrets', () => {
+    const suites = (metadata.data.connectorTestSuitesOptions as Doc[]).map((s) => s.suite);
+    expect(suites).toEqual(expect.arrayContaining(['unitTests', 'acceptanceTests']));
+    expect(new Set(suites).size).toBe(suites.length);
+    for (const s of metadata.data.connectorTestSuitesOptions as Doc[]) expect(s.testSecrets).toBeUndefined();
+    const unknownSuite = clone();
+    unknownSuite.data.connectorTestSuitesOptions = [{ suite: 'acceptance' }];
+    expect(validateMetadata(unknownSuite)).toBe(false); // the schema knows the suite names
+  });
+
+  it('icon is icon.svg beside metadata.yaml, an SVG whose viewBox is square', () => {
+    expect(metadata.data.icon).toBe('icon.svg');
+    const svg = read(metadata.data.icon);
+    const root = /^\s*(?:<\?xml[^>]*>\s*)?<svg\b([^>]*)>/.exec(svg);
+    expect(root).not.toBeNull();
+    expect(root![1]).toMatch(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    const viewBox = /\bviewBox="([^"]+)"/.exec(root![1]);
+    expect(viewBox).not.toBeNull();
+    const [, , width, height] = viewBox![1].trim().split(/[\s,]+/).map(Number);
+    expect(width).toBeGreaterThan(0);
+    expect(width).toBe(height);
+    expect(svg.trimEnd()).toMatch(/<\/svg>$/);
   });
 
   it('suggestedStreams are streams the connector has', () => {
@@ -255,5 +308,81 @@ describe('scripts/build-image.sh', () => {
     expect(after('-t')).toEqual([`${repo}:${tag}`]);
     expect(after('--label')).toEqual(expect.arrayContaining([`io.airbyte.name=${repo}`, `io.airbyte.version=${tag}`]));
     expect(after('--build-arg')).toEqual(expect.arrayContaining([`AIRBYTE_NAME=${repo}`, `AIRBYTE_VERSION=${tag}`, 'BASE_IMAGE=example/base:1']));
+  });
+});
+
+/** A Markdown file's headings of level ≤ `depth`, outside code fences. */
+function headings(markdown: string, depth: number): string[] {
+  let fenced = false;
+  const found: string[] = [];
+  for (const line of markdown.split('\n')) {
+    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    const m = /^(#{1,6})\s+(.*?)\s*$/.exec(line);
+    if (!fenced && m && m[1].length <= depth) found.push(`${m[1]} ${m[2]}`);
+  }
+  return found;
+}
+
+/** The rows of the first Markdown table after `from` in `text`, as cells (header and separator included). */
+function tableAfter(text: string, from: number): string[][] {
+  const lines = text.slice(from).split('\n');
+  const start = lines.findIndex((l) => l.trimStart().startsWith('|'));
+  const rows: string[][] = [];
+  for (const line of lines.slice(start)) {
+    if (!line.trimStart().startsWith('|')) break;
+    rows.push(line.trim().replace(/^\||\|$/g, '').split(/(?<!\\)\|/).map((c) => c.trim()));
+  }
+  return rows;
+}
+
+describe(`the docs page (${DOCS_PAGE}), in Airbyte's template`, () => {
+  const page = existsSync(resolve(ROOT, DOCS_PAGE)) ? read(DOCS_PAGE) : ''; // missing: every test below fails, none crashes the file
+
+  it('lives where Airbyte keeps it (docs/integrations/sources/<the last part of documentationUrl>.md), with exactly the template headings, in order, the title being the connector name', () => {
+    const name = new URL(metadata.data.documentationUrl).pathname.split('/').filter(Boolean).pop();
+    expect(DOCS_PAGE).toBe(`docs/integrations/sources/${name}.md`);
+    expect(headings(page, 2)).toEqual([
+      `# ${metadata.data.name}`,
+      '## Prerequisites',
+      '## Setup guide',
+      '## Supported sync modes',
+      '## Supported Streams',
+      '## Data type map',
+      '## Limitations & Troubleshooting',
+      '## Changelog',
+    ]);
+  });
+
+  it('Prerequisites describes every required field of the spec', () => {
+    const section = page.slice(page.indexOf('## Prerequisites'), page.indexOf('## Setup guide'));
+    for (const field of connectionSpecification.required) {
+      const title = (connectionSpecification.properties as Record<string, { title: string }>)[field].title;
+      expect(section).toContain(`\`${field}\``);
+      expect(section).toContain(title);
+    }
+  });
+
+  it('its config, streams and data-type tables are the ones generated from the spec and the stream definitions (`npm run gen:docs`)', () => {
+    expect(page).toBe(withTables(DOCS_PAGE, page));
+  });
+
+  it('the changelog opens a <details> block with the columns Version | Date | Pull Request | Subject and a row for the current version', () => {
+    const changelog = page.slice(page.indexOf('## Changelog'));
+    expect(changelog.split('\n').filter((l) => l.trim())[1].trim()).toBe('<details>');
+    expect(changelog).toMatch(/<\/details>\s*$/);
+    const rows = tableAfter(changelog, 0);
+    expect(rows[0]).toEqual(['Version', 'Date', 'Pull Request', 'Subject']);
+    expect(rows[1].every((c) => /^:?-+:?$/.test(c))).toBe(true);
+    const current = rows.slice(2).filter((r) => r[0] === pkg.version);
+    expect(current).toHaveLength(1);
+    expect(current[0][1]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(rows[2][0]).toBe(pkg.version); // newest first
+  });
+
+  it("the current version's row has the same date in the README's changelog", () => {
+    const docsRow = tableAfter(page, page.indexOf('## Changelog')).find((r) => r[0] === pkg.version);
+    const readme = read('README.md');
+    const readmeRow = tableAfter(readme, readme.indexOf('## Changelog')).find((r) => r[0] === pkg.version);
+    expect(readmeRow?.[1]).toBe(docsRow?.[1]);
   });
 });
