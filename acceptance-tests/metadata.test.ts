@@ -253,8 +253,8 @@ describe('Dockerfile', () => {
   const env = () => Object.assign({}, ...all('ENV').map((i) => pairs(i.args))) as Record<string, string>;
   const args = () => Object.assign({}, ...all('ARG').map((i) => pairs(i.args))) as Record<string, string>;
 
-  it('is multi-stage and builds on ARG BASE_IMAGE, node:20-bookworm-slim by default', () => {
-    expect(pairs(stages[0].filter((i) => i.instr === 'ARG').map((i) => i.args).join(' ')).BASE_IMAGE).toBe('node:20-bookworm-slim');
+  it('is multi-stage and builds on ARG BASE_IMAGE, node:26-bookworm-slim by default', () => {
+    expect(pairs(stages[0].filter((i) => i.instr === 'ARG').map((i) => i.args).join(' ')).BASE_IMAGE).toBe('node:26-bookworm-slim');
     const froms = stages.slice(1).map((s) => s[0].args);
     expect(froms.length).toBeGreaterThan(1);
     expect(froms.filter((f) => f.startsWith('${BASE_IMAGE}')).length).toBeGreaterThan(0);
@@ -308,6 +308,43 @@ describe('scripts/build-image.sh', () => {
     expect(after('-t')).toEqual([`${repo}:${tag}`]);
     expect(after('--label')).toEqual(expect.arrayContaining([`io.airbyte.name=${repo}`, `io.airbyte.version=${tag}`]));
     expect(after('--build-arg')).toEqual(expect.arrayContaining([`AIRBYTE_NAME=${repo}`, `AIRBYTE_VERSION=${tag}`, 'BASE_IMAGE=example/base:1']));
+  });
+});
+
+/** The major Node version of each place that names the image's Node line. */
+describe("the image's Node line: one, named the same everywhere, and in engines", () => {
+  const IMAGE_NODE = 26;
+  /** The alternatives of an `engines.node` range written as `^A.B.C || ^X.Y.Z`: [major, minor, patch] floors. */
+  const floors = (range: string): number[][] =>
+    range.split('||').map((alt) => {
+      const m = /^\s*\^(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*$/.exec(alt);
+      if (!m) throw new Error(`engines.node alternative ${JSON.stringify(alt)} is not ^MAJOR.MINOR.PATCH`);
+      return [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
+    });
+  const satisfies = (version: string, range: string): boolean => {
+    const v = version.replace(/^v/, '').split('.').map(Number);
+    return floors(range).some(([major, minor, patch]) => v[0] === major && (v[1] > minor || (v[1] === minor && v[2] >= patch)));
+  };
+
+  it("the Dockerfile's default BASE_IMAGE, .ci/run's docker-up and build-image.sh's documented default agree", () => {
+    const dockerfile = /^ARG BASE_IMAGE=node:(\d+)-/m.exec(read('Dockerfile'));
+    expect(Number(dockerfile?.[1])).toBe(IMAGE_NODE);
+    const ci = [...read('.ci/run').matchAll(/DOCKER_UP_NODE=(\d+)\s+bash\s+"\$SHARED\/tools\/docker-up"/g)].map((m) => Number(m[1]));
+    expect(ci).toEqual([IMAGE_NODE]);
+    expect(read('.ci/run')).not.toMatch(/BASE=\$\(bash "\$SHARED\/tools\/docker-up"\)/); // docker-up alone builds Node 20
+    const script = read('scripts/build-image.sh');
+    expect(script).toContain(`default: the Dockerfile's, node:${IMAGE_NODE}-bookworm-slim`);
+    expect([...script.matchAll(/node:(\d+)-bookworm-slim/g)].map((m) => Number(m[1])).every((n) => n === IMAGE_NODE)).toBe(true);
+  });
+
+  it('engines.node admits the image\'s line and the Node running these tests (local development), and nothing untested', () => {
+    const range = pkg.engines.node as string;
+    expect(floors(range).map(([major]) => major).sort((a, b) => a - b)).toEqual([20, IMAGE_NODE]);
+    expect(satisfies(process.version, range)).toBe(true);
+    expect(satisfies(`${IMAGE_NODE}.0.0`, range)).toBe(true);
+    for (const other of ['18.20.0', '22.12.0', '24.0.0', '27.0.0']) expect({ other, ok: satisfies(other, range) }).toEqual({ other, ok: false });
+    const lock = JSON.parse(read('package-lock.json')) as Doc;
+    expect(lock.packages[''].engines).toEqual(pkg.engines);
   });
 });
 
