@@ -77,6 +77,6 @@ ENV AIRBYTE_ENTRYPOINT="node --max-old-space-size=512 --max-semi-space-size=4 /a
 ENTRYPOINT ["node", "--max-old-space-size=512", "--max-semi-space-size=4", "/airbyte/integration_code/dist/connector/cli.js"]
 
 ARG AIRBYTE_NAME=airbyte/source-inventory-analytics
-ARG AIRBYTE_VERSION=0.2.0
+ARG AIRBYTE_VERSION=0.3.0
 LABEL io.airbyte.name="${AIRBYTE_NAME}" \
       io.airbyte.version="${AIRBYTE_VERSION}"
