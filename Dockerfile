@@ -5,10 +5,13 @@
 # `docker build .` gets the same labels from the defaults below, which
 # acceptance-tests/metadata.test.ts keeps equal to metadata.yaml.
 #
-# BASE_IMAGE: the official node:20-bookworm-slim by default; machines without
+# BASE_IMAGE: the official node:26-bookworm-slim by default; machines without
 # registry access pass a local equivalent (--build-arg BASE_IMAGE=...). Any
-# Debian-based Node 20 image with a user `node` (uid 1000) or none works.
-ARG BASE_IMAGE=node:20-bookworm-slim
+# Debian-based Node 26 image with a user `node` (uid 1000) or none works.
+# Node 26 is the Active LTS line (since October 2026, supported until April
+# 2029); Node 20 reached its end of life on 2026-04-30. package.json "engines"
+# names the lines that are tested: 26 here, 20 for local development.
+ARG BASE_IMAGE=node:26-bookworm-slim
 
 # ---- build: compile with the dev dependencies (TypeScript) ------------------
 FROM ${BASE_IMAGE} AS build
@@ -74,6 +77,6 @@ ENV AIRBYTE_ENTRYPOINT="node --max-old-space-size=512 --max-semi-space-size=4 /a
 ENTRYPOINT ["node", "--max-old-space-size=512", "--max-semi-space-size=4", "/airbyte/integration_code/dist/connector/cli.js"]
 
 ARG AIRBYTE_NAME=airbyte/source-inventory-analytics
-ARG AIRBYTE_VERSION=0.2.0
+ARG AIRBYTE_VERSION=0.3.0
 LABEL io.airbyte.name="${AIRBYTE_NAME}" \
       io.airbyte.version="${AIRBYTE_VERSION}"

@@ -14,6 +14,9 @@ import { messageValidator } from './helpers/protocol-schema';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const metadata = parse(readFileSync(resolve(__dirname, '../metadata.yaml'), 'utf8')) as Record<string, any>;
+const pkg = JSON.parse(readFileSync(resolve(__dirname, '../package.json'), 'utf8')) as { engines: { node: string } };
+/** The image's Node line (the Dockerfile's default BASE_IMAGE, .ci/run's DOCKER_UP_NODE). */
+const IMAGE_NODE_MAJOR = 26;
 
 interface ImageConfig {
   User?: string;
@@ -55,6 +58,22 @@ function docker(args: string[], timeout = 60_000) {
     const id = docker(['run', '--rm', '--network', 'none', '--entrypoint', 'id', IMAGE!, '-u']);
     expect(id.stderr).toBe('');
     expect(id.stdout.trim()).not.toBe('0');
+  });
+
+  it(`runs Node ${IMAGE_NODE_MAJOR} (the Active LTS line), a version package.json engines admits, with no warning from the runtime`, () => {
+    const r = docker(['run', '--rm', '--network', 'none', '--entrypoint', 'node', IMAGE!, '--version']);
+    expect(r.status).toBe(0);
+    const [major, minor, patch] = r.stdout.trim().replace(/^v/, '').split('.').map(Number);
+    expect(major).toBe(IMAGE_NODE_MAJOR);
+    const admitted = pkg.engines.node.split('||').some((alt) => {
+      const [m, n = 0, p = 0] = alt.trim().replace(/^\^/, '').split('.').map(Number);
+      return major === m && (minor > n || (minor === n && patch >= p));
+    });
+    expect({ version: r.stdout.trim(), engines: pkg.engines.node, admitted }).toEqual({ version: r.stdout.trim(), engines: pkg.engines.node, admitted: true });
+    // The connector on it: its entrypoint's flags and its dependencies draw no deprecation or other warning.
+    const spec = docker(['run', '--rm', '--network', 'none', IMAGE!, 'spec']);
+    expect(spec.status).toBe(0);
+    expect(spec.stderr).toBe('');
   });
 
   it('`spec` with no network prints exactly one SPEC message and exits 0', () => {

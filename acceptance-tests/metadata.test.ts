@@ -1,11 +1,12 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { spawnSync } from 'child_process';
-import { readFileSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import { resolve } from 'path';
 import { parse } from 'yaml';
-import { DEFAULTS, SPECIFICATION } from '../connector/config/spec';
+import { connectionSpecification, DEFAULTS, SPECIFICATION } from '../connector/config/spec';
 import { STREAMS } from '../connector/streams/definitions';
+import { DOCS_PAGE, withTables } from '../scripts/doc-tables';
 
 /**
  * metadata.yaml, package.json, the Dockerfile and scripts/build-image.sh must
@@ -25,6 +26,21 @@ const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 const object = { type: 'object' };
 const strings = { type: 'array', items: { type: 'string' } };
 const registry = { type: 'object', required: ['enabled'], properties: { enabled: { type: 'boolean' } } };
+/** ConnectorTestSuiteOptions: which suite Airbyte's CI runs, and the secrets and connections it needs. */
+const testSuite = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['suite'],
+  properties: {
+    suite: { enum: ['unitTests', 'integrationTests', 'acceptanceTests', 'liveTests', 'smokeTests'] },
+    testSecrets: {
+      type: 'array',
+      items: { type: 'object', required: ['name', 'secretStore'], properties: { name: { type: 'string' }, fileName: { type: 'string' }, secretStore: object } },
+    },
+    testConnections: { type: 'array', items: { type: 'object' } },
+    scenarios: { type: 'array' },
+  },
+};
 
 /**
  * Airbyte's ConnectorMetadataDefinitionV0 (airbyte-ci/.../ConnectorMetadataDefinitionV0.yaml,
@@ -82,7 +98,7 @@ const METADATA_SCHEMA = {
         releases: object,
         resourceRequirements: object,
         connectorBuildOptions: object,
-        connectorTestSuitesOptions: { type: 'array' },
+        connectorTestSuitesOptions: { type: 'array', items: testSuite },
         remoteRegistries: object,
         supportsRefreshes: { type: 'boolean' },
         supportsFileTransfer: { type: 'boolean' },
@@ -146,8 +162,45 @@ describe('metadata.yaml', () => {
     expect(metadata.data.documentationUrl).toBe(SPECIFICATION.documentationUrl);
   });
 
-  it("allowedHosts lists the default base_url's host", () => {
+  it("allowedHosts lists the default base_url's host, and ${base_url} for any other (the platform puts that URL's host there)", () => {
     expect(metadata.data.allowedHosts.hosts).toContain(new URL(DEFAULTS.base_url).hostname);
+    expect(metadata.data.allowedHosts.hosts).toContain('${base_url}');
+    // Every ${…} entry names a field of the spec.
+    for (const host of metadata.data.allowedHosts.hosts as string[]) {
+      const ref = /^\$\{([\w.]+)\}$/.exec(host);
+      if (ref) expect(Object.keys(connectionSpecification.properties)).toContain(ref[1]);
+    }
+  });
+
+  it('registryOverrides lists the connector in both registries: oss and cloud', () => {
+    expect(metadata.data.registryOverrides).toEqual({ oss: { enabled: true }, cloud: { enabled: true } });
+    const withoutEnabled = clone();
+    withoutEnabled.data.registryOverrides = { oss: {}, cloud: { enabled: true } };
+    expect(validateMetadata(withoutEnabled)).toBe(false); // `enabled` is required
+  });
+
+  it('connectorTestSuitesOptions declares the unit tests and the acceptance tests, which need no secrets', () => {
+    const suites = (metadata.data.connectorTestSuitesOptions as Doc[]).map((s) => s.suite);
+    expect(suites).toEqual(expect.arrayContaining(['unitTests', 'acceptanceTests']));
+    expect(new Set(suites).size).toBe(suites.length);
+    for (const s of metadata.data.connectorTestSuitesOptions as Doc[]) expect(s.testSecrets).toBeUndefined();
+    const unknownSuite = clone();
+    unknownSuite.data.connectorTestSuitesOptions = [{ suite: 'acceptance' }];
+    expect(validateMetadata(unknownSuite)).toBe(false); // the schema knows the suite names
+  });
+
+  it('icon is icon.svg beside metadata.yaml, an SVG whose viewBox is square', () => {
+    expect(metadata.data.icon).toBe('icon.svg');
+    const svg = read(metadata.data.icon);
+    const root = /^\s*(?:<\?xml[^>]*>\s*)?<svg\b([^>]*)>/.exec(svg);
+    expect(root).not.toBeNull();
+    expect(root![1]).toMatch(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    const viewBox = /\bviewBox="([^"]+)"/.exec(root![1]);
+    expect(viewBox).not.toBeNull();
+    const [, , width, height] = viewBox![1].trim().split(/[\s,]+/).map(Number);
+    expect(width).toBeGreaterThan(0);
+    expect(width).toBe(height);
+    expect(svg.trimEnd()).toMatch(/<\/svg>$/);
   });
 
   it('suggestedStreams are streams the connector has', () => {
@@ -200,8 +253,8 @@ describe('Dockerfile', () => {
   const env = () => Object.assign({}, ...all('ENV').map((i) => pairs(i.args))) as Record<string, string>;
   const args = () => Object.assign({}, ...all('ARG').map((i) => pairs(i.args))) as Record<string, string>;
 
-  it('is multi-stage and builds on ARG BASE_IMAGE, node:20-bookworm-slim by default', () => {
-    expect(pairs(stages[0].filter((i) => i.instr === 'ARG').map((i) => i.args).join(' ')).BASE_IMAGE).toBe('node:20-bookworm-slim');
+  it('is multi-stage and builds on ARG BASE_IMAGE, node:26-bookworm-slim by default', () => {
+    expect(pairs(stages[0].filter((i) => i.instr === 'ARG').map((i) => i.args).join(' ')).BASE_IMAGE).toBe('node:26-bookworm-slim');
     const froms = stages.slice(1).map((s) => s[0].args);
     expect(froms.length).toBeGreaterThan(1);
     expect(froms.filter((f) => f.startsWith('${BASE_IMAGE}')).length).toBeGreaterThan(0);
@@ -255,5 +308,118 @@ describe('scripts/build-image.sh', () => {
     expect(after('-t')).toEqual([`${repo}:${tag}`]);
     expect(after('--label')).toEqual(expect.arrayContaining([`io.airbyte.name=${repo}`, `io.airbyte.version=${tag}`]));
     expect(after('--build-arg')).toEqual(expect.arrayContaining([`AIRBYTE_NAME=${repo}`, `AIRBYTE_VERSION=${tag}`, 'BASE_IMAGE=example/base:1']));
+  });
+});
+
+/** The major Node version of each place that names the image's Node line. */
+describe("the image's Node line: one, named the same everywhere, and in engines", () => {
+  const IMAGE_NODE = 26;
+  /** The alternatives of an `engines.node` range written as `^A.B.C || ^X.Y.Z`: [major, minor, patch] floors. */
+  const floors = (range: string): number[][] =>
+    range.split('||').map((alt) => {
+      const m = /^\s*\^(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*$/.exec(alt);
+      if (!m) throw new Error(`engines.node alternative ${JSON.stringify(alt)} is not ^MAJOR.MINOR.PATCH`);
+      return [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
+    });
+  const satisfies = (version: string, range: string): boolean => {
+    const v = version.replace(/^v/, '').split('.').map(Number);
+    return floors(range).some(([major, minor, patch]) => v[0] === major && (v[1] > minor || (v[1] === minor && v[2] >= patch)));
+  };
+
+  it("the Dockerfile's default BASE_IMAGE, .ci/run's docker-up and build-image.sh's documented default agree", () => {
+    const dockerfile = /^ARG BASE_IMAGE=node:(\d+)-/m.exec(read('Dockerfile'));
+    expect(Number(dockerfile?.[1])).toBe(IMAGE_NODE);
+    const ci = [...read('.ci/run').matchAll(/DOCKER_UP_NODE=(\d+)\s+bash\s+"\$SHARED\/tools\/docker-up"/g)].map((m) => Number(m[1]));
+    expect(ci).toEqual([IMAGE_NODE]);
+    expect(read('.ci/run')).not.toMatch(/BASE=\$\(bash "\$SHARED\/tools\/docker-up"\)/); // docker-up alone builds Node 20
+    const script = read('scripts/build-image.sh');
+    expect(script).toContain(`default: the Dockerfile's, node:${IMAGE_NODE}-bookworm-slim`);
+    expect([...script.matchAll(/node:(\d+)-bookworm-slim/g)].map((m) => Number(m[1])).every((n) => n === IMAGE_NODE)).toBe(true);
+  });
+
+  it('engines.node admits the image\'s line and the Node running these tests (local development), and nothing untested', () => {
+    const range = pkg.engines.node as string;
+    expect(floors(range).map(([major]) => major).sort((a, b) => a - b)).toEqual([20, IMAGE_NODE]);
+    expect(satisfies(process.version, range)).toBe(true);
+    expect(satisfies(`${IMAGE_NODE}.0.0`, range)).toBe(true);
+    for (const other of ['18.20.0', '22.12.0', '24.0.0', '27.0.0']) expect({ other, ok: satisfies(other, range) }).toEqual({ other, ok: false });
+    const lock = JSON.parse(read('package-lock.json')) as Doc;
+    expect(lock.packages[''].engines).toEqual(pkg.engines);
+  });
+});
+
+/** A Markdown file's headings of level ≤ `depth`, outside code fences. */
+function headings(markdown: string, depth: number): string[] {
+  let fenced = false;
+  const found: string[] = [];
+  for (const line of markdown.split('\n')) {
+    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    const m = /^(#{1,6})\s+(.*?)\s*$/.exec(line);
+    if (!fenced && m && m[1].length <= depth) found.push(`${m[1]} ${m[2]}`);
+  }
+  return found;
+}
+
+/** The rows of the first Markdown table after `from` in `text`, as cells (header and separator included). */
+function tableAfter(text: string, from: number): string[][] {
+  const lines = text.slice(from).split('\n');
+  const start = lines.findIndex((l) => l.trimStart().startsWith('|'));
+  const rows: string[][] = [];
+  for (const line of lines.slice(start)) {
+    if (!line.trimStart().startsWith('|')) break;
+    rows.push(line.trim().replace(/^\||\|$/g, '').split(/(?<!\\)\|/).map((c) => c.trim()));
+  }
+  return rows;
+}
+
+describe(`the docs page (${DOCS_PAGE}), in Airbyte's template`, () => {
+  const page = existsSync(resolve(ROOT, DOCS_PAGE)) ? read(DOCS_PAGE) : ''; // missing: every test below fails, none crashes the file
+
+  it('lives where Airbyte keeps it (docs/integrations/sources/<the last part of documentationUrl>.md), with exactly the template headings, in order, the title being the connector name', () => {
+    const name = new URL(metadata.data.documentationUrl).pathname.split('/').filter(Boolean).pop();
+    expect(DOCS_PAGE).toBe(`docs/integrations/sources/${name}.md`);
+    expect(headings(page, 2)).toEqual([
+      `# ${metadata.data.name}`,
+      '## Prerequisites',
+      '## Setup guide',
+      '## Supported sync modes',
+      '## Supported Streams',
+      '## Data type map',
+      '## Limitations & Troubleshooting',
+      '## Changelog',
+    ]);
+  });
+
+  it('Prerequisites describes every required field of the spec', () => {
+    const section = page.slice(page.indexOf('## Prerequisites'), page.indexOf('## Setup guide'));
+    for (const field of connectionSpecification.required) {
+      const title = (connectionSpecification.properties as Record<string, { title: string }>)[field].title;
+      expect(section).toContain(`\`${field}\``);
+      expect(section).toContain(title);
+    }
+  });
+
+  it('its config, streams and data-type tables are the ones generated from the spec and the stream definitions (`npm run gen:docs`)', () => {
+    expect(page).toBe(withTables(DOCS_PAGE, page));
+  });
+
+  it('the changelog opens a <details> block with the columns Version | Date | Pull Request | Subject and a row for the current version', () => {
+    const changelog = page.slice(page.indexOf('## Changelog'));
+    expect(changelog.split('\n').filter((l) => l.trim())[1].trim()).toBe('<details>');
+    expect(changelog).toMatch(/<\/details>\s*$/);
+    const rows = tableAfter(changelog, 0);
+    expect(rows[0]).toEqual(['Version', 'Date', 'Pull Request', 'Subject']);
+    expect(rows[1].every((c) => /^:?-+:?$/.test(c))).toBe(true);
+    const current = rows.slice(2).filter((r) => r[0] === pkg.version);
+    expect(current).toHaveLength(1);
+    expect(current[0][1]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(rows[2][0]).toBe(pkg.version); // newest first
+  });
+
+  it("the current version's row has the same date in the README's changelog", () => {
+    const docsRow = tableAfter(page, page.indexOf('## Changelog')).find((r) => r[0] === pkg.version);
+    const readme = read('README.md');
+    const readmeRow = tableAfter(readme, readme.indexOf('## Changelog')).find((r) => r[0] === pkg.version);
+    expect(readmeRow?.[1]).toBe(docsRow?.[1]);
   });
 });

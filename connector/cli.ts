@@ -11,6 +11,7 @@ import { runCheck } from './commands/check';
 import { runDiscover } from './commands/discover';
 import { runRead } from './commands/read';
 import { runSpec } from './commands/spec';
+import { cloudGuardFor } from './http/cloud-guard';
 import { proxySecrets } from './http/proxy';
 import { configError, errorMessageFor } from './protocol/errors';
 import { Output } from './protocol/output';
@@ -23,14 +24,30 @@ import { Redactor } from './secrets/redactor';
  */
 // The proxy's password comes from the environment (HTTPS_PROXY, …): known before anything can be printed.
 const output = new Output(process.stdout, new Redactor(proxySecrets(process.env)));
+// Airbyte Cloud runs sources with DEPLOYMENT_MODE=CLOUD: public https endpoints only (cloud-guard.ts).
+const guard = cloudGuardFor(process.env);
 
 function fail(err: unknown): void {
   output.emit(errorMessageFor(err));
   process.exitCode = 1;
 }
 
-process.on('uncaughtException', fail);
-process.on('unhandledRejection', fail);
+/**
+ * An exception or rejection nothing caught: the run is in a state no code
+ * expected, so say what happened and stop at once, before anything else can
+ * be read or written. Node writes stdout synchronously to files and pipes (on
+ * Linux, where the connector runs), so the ERROR trace is out before exit.
+ */
+function crash(err: unknown): void {
+  try {
+    output.emit(errorMessageFor(err));
+  } finally {
+    process.exit(1);
+  }
+}
+
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
 // The platform stopped reading (cancelled sync): nothing more can be said, so stop.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 1);
@@ -51,7 +68,7 @@ async function main(): Promise<void> {
       'Validate the config and read one record of every stream (CONNECTION_STATUS)',
       (y) => y.option('config', { type: 'string', demandOption: true, describe: 'Path to config.json' }),
       async (argv) => {
-        process.exitCode = await runCheck(argv.config, output);
+        process.exitCode = await runCheck(argv.config, output, guard);
       },
     )
     .command(
@@ -59,7 +76,7 @@ async function main(): Promise<void> {
       'List the streams and their schemas, with the fields the API sends beyond them (CATALOG)',
       (y) => y.option('config', { type: 'string', demandOption: true, describe: 'Path to config.json' }),
       async (argv) => {
-        process.exitCode = await runDiscover(argv.config, output);
+        process.exitCode = await runDiscover(argv.config, output, guard);
       },
     )
     .command(
@@ -71,7 +88,7 @@ async function main(): Promise<void> {
           .option('catalog', { type: 'string', demandOption: true, describe: 'Path to configured_catalog.json' })
           .option('state', { type: 'string', describe: 'Path to state.json (the last STATE messages, as a JSON array)' }),
       async (argv) => {
-        process.exitCode = await runRead(argv.config, argv.catalog, argv.state, output);
+        process.exitCode = await runRead(argv.config, argv.catalog, argv.state, output, guard);
       },
     )
     .demandCommand(1, 'Give one of the commands: spec, check, discover, read.')

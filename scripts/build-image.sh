@@ -3,11 +3,13 @@
 # metadata.yaml (data.dockerRepository / data.dockerImageTag): one source of truth.
 #
 #   scripts/build-image.sh [--print] [extra docker build args...]
-#   BASE_IMAGE=local/node:20-bookworm-slim scripts/build-image.sh
+#   BASE_IMAGE=local/node:26-bookworm-slim scripts/build-image.sh
+#   BASE_IMAGE=$(DOCKER_UP_NODE=26 ../shared/tools/docker-up) scripts/build-image.sh   # no registry access
 #
 # stdout: the image reference (repository:tag) only; the build log goes to stderr.
 # --print: print the docker build command instead of running it.
-# Env: BASE_IMAGE (default: the Dockerfile's, node:20-bookworm-slim).
+# Env: BASE_IMAGE (default: the Dockerfile's, node:26-bookworm-slim: Node 26, the
+# Active LTS line; any Debian-based Node 26 image works).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -1,6 +1,7 @@
 import { probeStreams } from '../access/probe';
 import { accessVerdict } from '../access/verdict';
 import { ApiClient } from '../http/api-client';
+import type { CloudGuard } from '../http/cloud-guard';
 import { asConnectorError } from '../protocol/errors';
 import { connectionStatus } from '../protocol/messages';
 import type { Output } from '../protocol/output';
@@ -20,13 +21,13 @@ const CHECK_DEADLINE_MS = 20_000;
  * one single-record request per stream, all at once (connector/access/).
  * SUCCEEDED when at least one stream is readable, naming those the key may
  * not read. Always exactly one CONNECTION_STATUS and exit 0: FAILED carries
- * what to fix.
+ * what to fix (in Cloud mode, `guard` refusing base_url before any request).
  */
-export async function runCheck(configPath: string, output: Output): Promise<number> {
+export async function runCheck(configPath: string, output: Output, guard?: CloudGuard): Promise<number> {
   let client: ApiClient | undefined;
   try {
     const config = loadConfig(configPath, output);
-    client = new ApiClient(config, { timeoutMs: CHECK_TIMEOUT_MS, maxRetryMs: CHECK_RETRY_MS });
+    client = await ApiClient.open(config, { timeoutMs: CHECK_TIMEOUT_MS, maxRetryMs: CHECK_RETRY_MS, guard });
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new Error('deadline')), CHECK_DEADLINE_MS);
     const access = await probeStreams(client, STREAMS, config.baseUrl, deadline.signal).finally(() => clearTimeout(timer));

@@ -1,4 +1,5 @@
 import { ApiClient } from '../http/api-client';
+import type { CloudGuard } from '../http/cloud-guard';
 import { classifyFailure, FailureKind } from '../http/request-failure';
 import { AirbyteStream, catalog } from '../protocol/messages';
 import type { Output } from '../protocol/output';
@@ -24,13 +25,15 @@ export const DISCOVER_DEADLINE_MS = 20_000;
  * (connector/schema/sampler.ts) and returns each checked-in schema plus an
  * inferred property for every field it does not declare. A stream that cannot
  * be sampled keeps its checked-in schema and a WARN says why: discover fails
- * only on a bad config, never because the API did not answer.
+ * only on a bad config (or, in Cloud mode, a base_url `guard` refuses), never
+ * because the API did not answer.
  */
-export async function runDiscover(configPath: string, output: Output): Promise<number> {
+export async function runDiscover(configPath: string, output: Output, guard?: CloudGuard): Promise<number> {
   const config = loadConfig(configPath, output);
-  const client = new ApiClient(config, {
+  const client = await ApiClient.open(config, {
     timeoutMs: Math.min(config.requestTimeoutMs, DISCOVER_TIMEOUT_MS),
     maxRetryMs: Math.min(config.maxRetryMs, DISCOVER_RETRY_MS),
+    guard,
   });
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new Error('deadline')), DISCOVER_DEADLINE_MS);

@@ -1,4 +1,5 @@
 import { ApiClient } from '../http/api-client';
+import type { CloudGuard } from '../http/cloud-guard';
 import { readJsonFile } from '../config/config';
 import { errorTrace, streamStatus } from '../protocol/messages';
 import type { Output } from '../protocol/output';
@@ -13,9 +14,16 @@ import { loadConfig } from './load-config';
  * read: validate everything first (config, catalog, state), then read the
  * selected streams one after the other. A stream that fails is INCOMPLETE and
  * the others still run, unless the failure dooms them all (a rejected key).
- * Exit code 1 when any stream failed.
+ * Exit code 1 when any stream failed. In Cloud mode `guard` must admit
+ * base_url first, or the read ends with its config_error before any request.
  */
-export async function runRead(configPath: string, catalogPath: string, statePath: string | undefined, output: Output): Promise<number> {
+export async function runRead(
+  configPath: string,
+  catalogPath: string,
+  statePath: string | undefined,
+  output: Output,
+  guard?: CloudGuard,
+): Promise<number> {
   const config = loadConfig(configPath, output);
   const { plans, warnings } = planStreams(readJsonFile(catalogPath, 'catalog'));
   const state = readInputState(statePath);
@@ -24,7 +32,8 @@ export async function runRead(configPath: string, catalogPath: string, statePath
   for (const w of warnings) output.log('WARN', w);
 
   const retries = new Map<string, number>();
-  const client = new ApiClient(config, {
+  const client = await ApiClient.open(config, {
+    guard,
     onRetry: (e) => {
       const stream = e.req.stream ?? '';
       retries.set(stream, (retries.get(stream) ?? 0) + 1);

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config';
 import { ConnectorError, systemError, transientError } from '../protocol/errors';
 import { ApiClock } from './api-clock';
+import type { CloudGuard } from './cloud-guard';
 import { fill, resolve } from './error-table';
 import { observingClock, rateLimited, RetryEvent, retrying } from './interceptors';
 import { createRouter } from './proxy';
@@ -27,6 +28,8 @@ export interface ApiClientOptions {
   onRetry?: (e: RetryEvent) => void;
   /** Called once per request with its final outcome (for --debug logs). */
   onResponse?: (e: { label: string; status: number; attempts: number; ms: number }) => void;
+  /** Cloud mode's guard (cloud-guard.ts): every connection resolves through it. Absent in OSS mode. */
+  guard?: CloudGuard;
 }
 
 /**
@@ -44,6 +47,15 @@ export class ApiClient {
   private readonly onResponse: ApiClientOptions['onResponse'];
   private readonly maxRetryMs: number;
 
+  /**
+   * The client for `config`, once Cloud mode's guard (when there is one) has admitted base_url:
+   * rejects with its config_error before any request can go out.
+   */
+  static async open(config: Config, opts: ApiClientOptions = {}): Promise<ApiClient> {
+    await opts.guard?.admit(config.baseUrl);
+    return new ApiClient(config, opts);
+  }
+
   constructor(
     private readonly config: Config,
     opts: ApiClientOptions = {},
@@ -52,7 +64,7 @@ export class ApiClient {
     this.maxRetryMs = opts.maxRetryMs ?? config.maxRetryMs;
     const transport = createTransport({
       timeoutMs: opts.timeoutMs ?? config.requestTimeoutMs,
-      router: createRouter({ maxSockets: config.maxConcurrentRequests }),
+      router: createRouter({ maxSockets: config.maxConcurrentRequests, lookup: opts.guard?.lookup }),
     });
     this.closeTransport = transport.close;
     const limiter = new RateLimiter({ perSecond: config.requestsPerSecond, burst: config.burst });

@@ -5,6 +5,7 @@
  * the credentials). Through a proxy, a connection that cannot be opened at all
  * is the proxy's failure, and the message names the proxy, not the API.
  */
+import { REFUSED_CODE } from './cloud-guard';
 import { NetworkError, NetworkSetupError, ProxyEndpoint } from './types';
 
 /** The connection itself could not be opened. Through a proxy, only the proxy is ever dialled. */
@@ -51,6 +52,8 @@ export function classifyNetworkError(err: unknown, url: URL, proxy: ProxyEndpoin
   const e = err as { code?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? e.code : undefined;
   const detail = typeof e.message === 'string' ? e.message : String(err);
+  // Cloud mode refused the address a host name resolved to when connecting: no retry can change that.
+  if (code === REFUSED_CODE) return new NetworkSetupError(detail, code);
   if (code) {
     const setup = certificateFailure(code, detail, url);
     if (setup) return setup;

@@ -22,6 +22,7 @@ import https from 'https';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
+import type { Lookup } from './cloud-guard';
 import { NetworkSetupError, ProxyEndpoint } from './types';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -42,6 +43,12 @@ export interface Router {
 export interface RouterOptions {
   /** Sockets kept open per host, direct or through the proxy. */
   maxSockets: number;
+  /**
+   * The DNS lookup of direct connections (Cloud mode's, cloud-guard.ts); Node's own when absent.
+   * Through a proxy the connector dials only the proxy, which the operator chose, and the proxy
+   * resolves the API's host.
+   */
+  lookup?: Lookup;
 }
 
 /** Every variable a proxy (and so its credentials) can come from. */
@@ -49,7 +56,8 @@ export const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTT
 
 export function createRouter(opts: RouterOptions): Router {
   const agentOptions = { keepAlive: true, maxSockets: opts.maxSockets };
-  const direct: Record<string, http.Agent> = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
+  const directOptions = opts.lookup ? { ...agentOptions, lookup: opts.lookup as NonNullable<http.AgentOptions['lookup']> } : agentOptions;
+  const direct: Record<string, http.Agent> = { 'http:': new http.Agent(directOptions), 'https:': new https.Agent(directOptions) };
   const viaProxy = new Map<string, Route>();
   return {
     route(url: URL): Route {
