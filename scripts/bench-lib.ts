@@ -72,6 +72,10 @@ export interface ChildRun {
   statuses: Record<string, string>;
   /** WARN log messages (at most the last 50). */
   warnings: string[];
+  /** The last STATE message of each stream, as the platform would hand it back with --state. */
+  lastStates: Record<string, unknown>;
+  /** The ids of the records emitted, when runMeasured was asked to keep them (small reads only). */
+  ids?: Set<string>;
   /** The last few non-RECORD, non-STATE lines and the tail of stderr, for diagnosis. */
   notes: string[];
   stderrTail: string;
@@ -87,6 +91,12 @@ const NL = 0x0a;
  */
 class LineCounter {
   records = 0;
+  lastStates: Record<string, unknown> = {};
+  /** Ids of the records seen, if asked for (costs a look into every RECORD line). */
+  readonly ids: Set<string> | undefined;
+  constructor(keepIds = false) {
+    this.ids = keepIds ? new Set() : undefined;
+  }
   otherMessages: Record<string, number> = {};
   logged429 = 0;
   statuses: Record<string, string> = {};
@@ -105,8 +115,8 @@ class LineCounter {
       if (this.state === 'start' && this.headLen === 0 && end - pos >= RECORD_PREFIX.length) {
         // fast path: the whole prefix is in this chunk
         this.state = chunk.compare(RECORD_PREFIX, 0, RECORD_PREFIX.length, pos, pos + RECORD_PREFIX.length) === 0 ? 'record' : 'other';
-        if (this.state === 'other') this.keep(chunk.subarray(pos, end));
-      } else if (this.state !== 'record') {
+        if (this.state === 'other' || this.ids) this.keep(chunk.subarray(pos, end));
+      } else if (this.state !== 'record' || this.ids) {
         this.keep(chunk.subarray(pos, end));
         if (this.state === 'start' && this.headLen >= RECORD_PREFIX.length) {
           const head = Buffer.concat(this.head, this.headLen);
@@ -134,8 +144,10 @@ class LineCounter {
   }
 
   private endLine(): void {
-    if (this.state === 'record') this.records++;
-    else if (this.headLen > 0) this.classify(Buffer.concat(this.head, this.headLen).toString('utf8'));
+    if (this.state === 'record') {
+      this.records++;
+      if (this.ids && this.headLen > 0) this.ids.add(String((JSON.parse(Buffer.concat(this.head, this.headLen).toString('utf8')) as { record: { data: { id: unknown } } }).record.data.id));
+    } else if (this.headLen > 0) this.classify(Buffer.concat(this.head, this.headLen).toString('utf8'));
     this.head = [];
     this.headLen = 0;
     this.state = 'start';
@@ -145,8 +157,9 @@ class LineCounter {
     let type = 'NOT_JSON';
     try {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const msg = JSON.parse(line) as { type?: unknown; trace?: any; log?: any };
+      const msg = JSON.parse(line) as { type?: unknown; trace?: any; log?: any; state?: any };
       if (typeof msg.type === 'string') type = msg.type;
+      if (msg.state?.stream) this.lastStates[msg.state.stream.stream_descriptor.name] = { type: 'STREAM', stream: msg.state.stream };
       const status = msg.trace?.stream_status;
       if (status) this.statuses[status.stream_descriptor.name] = status.status;
       if (msg.log?.level === 'WARN') this.warnings = [...this.warnings.slice(-49), String(msg.log.message)];
@@ -173,7 +186,7 @@ export const RSS_METHOD = hasGnuTime ? 'GNU time %M (ru_maxrss)' : '/proc/<pid>/
 export const live = new Set<ChildProcess>();
 
 /** Runs `command` (program and arguments) to its end, or kills it after `timeoutMs`, and measures it. */
-export function runMeasured(command: string[], env: NodeJS.ProcessEnv, tmp: string, timeoutMs?: number): Promise<ChildRun> {
+export function runMeasured(command: string[], env: NodeJS.ProcessEnv, tmp: string, timeoutMs?: number, keepIds = false): Promise<ChildRun> {
   const rssFile = path.join(tmp, `rss-${process.hrtime.bigint()}.txt`);
   const [cmd, argv] = hasGnuTime ? [GNU_TIME, ['-f', '%M', '-o', rssFile, ...command]] : [command[0], command.slice(1)];
   return new Promise((resolve, reject) => {
@@ -182,7 +195,7 @@ export function runMeasured(command: string[], env: NodeJS.ProcessEnv, tmp: stri
     const child = spawn(cmd, argv, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     live.add(child);
     const killer = timeoutMs === undefined ? undefined : setTimeout(() => killGroup(child), timeoutMs);
-    const counter = new LineCounter();
+    const counter = new LineCounter(keepIds);
     let stderrTail = '';
     let hwmKB = 0;
     let poll: NodeJS.Timeout | undefined;
@@ -235,6 +248,8 @@ export function runMeasured(command: string[], env: NodeJS.ProcessEnv, tmp: stri
         logged429: counter.logged429,
         statuses: counter.statuses,
         warnings: counter.warnings,
+        lastStates: counter.lastStates,
+        ids: counter.ids,
         notes: counter.notes,
         stderrTail: stderrTail.trim(),
       });

@@ -1,6 +1,7 @@
 /**
- * `npm run bench:worst-days` — issue 9's figures: how long a sync takes to end
- * on the API's worst days, against the simulator on 127.0.0.1 (in this process,
+ * `npm run bench:worst-days` — issues 9 and 15's figures: how long a sync takes
+ * to end on the API's worst days, and whether it emitted every record that
+ * existed when it started, against the simulator on 127.0.0.1 (in this process,
  * so its churn and request counts can be read), with the connector's bin as a
  * separate process.
  *
@@ -8,8 +9,10 @@
  *                150 ms latency: default pages in flight vs one.
  *   churn-20     3,000 items, 20 updated after every page the API serves (10 ms
  *                latency, no rate limit): default vs one page in flight.
- *   churn-10     the same with 10 per page.
- *   hot-200      200 per page: updates outpace any read; it must end, with a WARN.
+ *   churn-40     the same with 40 per page.
+ *   hot-150      150 per page: updates outpace any read; the first sync and a
+ *                second one from its state must both end (with a WARN), each
+ *                within 3x the table.
  *   outage       every request answered 503, six streams, max_retry_seconds 20:
  *                time until the read gives up (target <= 35 s).
  *   broken-first only /v1/stock_summaries answers 503, first in the catalog,
@@ -49,6 +52,8 @@ interface Variant {
   streams: string[];
   /** How the connector is started; the bin by default. */
   launch?: string[];
+  /** Then a second sync from the first one's final state, the list still changing. */
+  secondFromState?: boolean;
 }
 
 interface Measured extends ChildRun {
@@ -57,6 +62,8 @@ interface Measured extends ChildRun {
   ended: boolean;
   complete: string[];
   recordsOk?: boolean;
+  /** Records of the table at the start of the read that it did not emit (when the scenario checks it). */
+  missedAtStart?: number;
 }
 
 interface Scenario {
@@ -66,6 +73,8 @@ interface Scenario {
   variants: Variant[];
   /** Checks every record of these streams came out (when the scenario promises it). */
   everyRecordOf?: string[];
+  /** Counts the items that existed when the read started and that it did not emit. */
+  checkItemsAtStart?: boolean;
 }
 
 const fast = { requests_per_second: 1000, burst: 1000 };
@@ -80,6 +89,7 @@ function churnScenario(perRequest: number): Scenario {
       { label: 'default (8 in flight)', config: fast, streams: ['items'] },
       { label: '1 in flight', config: { ...fast, max_concurrent_requests: 1 }, streams: ['items'] },
     ],
+    checkItemsAtStart: true,
   };
 }
 
@@ -92,14 +102,15 @@ const SCENARIOS: Scenario[] = [
       { label: 'default (8 in flight)', config: {}, streams: ['items'] },
       { label: '1 in flight', config: { max_concurrent_requests: 1 }, streams: ['items'] },
     ],
+    checkItemsAtStart: true,
   },
   churnScenario(20),
-  churnScenario(10),
+  churnScenario(40),
   {
-    name: 'hot-200',
-    what: `${fmtInt(TABLE)} items, 200 updated per page served (updates outpace reads)`,
-    setup: { counts: { items: TABLE }, latencyMs: 10, churn: { resource: 'items', perRequest: 200 } },
-    variants: [{ label: 'default (8 in flight)', config: fast, streams: ['items'] }],
+    name: 'hot-150',
+    what: `${fmtInt(TABLE)} items, 150 updated per page served (updates outpace reads)`,
+    setup: { counts: { items: TABLE }, latencyMs: 10, churn: { resource: 'items', perRequest: 150 } },
+    variants: [{ label: 'default (8 in flight)', config: fast, streams: ['items'], secondFromState: true }],
   },
   {
     name: 'outage',
@@ -155,7 +166,8 @@ function parseArgs(argv: string[]): { runs: number; only?: string[] } {
   return { runs, only };
 }
 
-async function runVariant(s: Scenario, v: Variant, tmp: string): Promise<Measured> {
+/** One run of the variant, and the second sync from its state when the variant asks for one. */
+async function runVariant(s: Scenario, v: Variant, tmp: string): Promise<Measured[]> {
   const sim: Simulator = await startSimulator({
     seed: 11,
     counts: Object.fromEntries(RESOURCES.map((r) => [r, s.setup.counts[r] ?? 0])),
@@ -167,6 +179,7 @@ async function runVariant(s: Scenario, v: Variant, tmp: string): Promise<Measure
     const expected = Object.fromEntries((s.everyRecordOf ?? []).map((r) => [r, [...sim.records(r as (typeof RESOURCES)[number])].length]));
     const config = path.join(tmp, 'config.json');
     const catalog = path.join(tmp, 'catalog.json');
+    const state = path.join(tmp, 'state.json');
     writeFileSync(config, JSON.stringify({ api_key: DEFAULT_API_KEY, base_url: sim.url, ...v.config }));
     writeFileSync(
       catalog,
@@ -178,22 +191,32 @@ async function runVariant(s: Scenario, v: Variant, tmp: string): Promise<Measure
         })),
       }),
     );
+    const atStart = s.checkItemsAtStart ? [...sim.records('items')].map((r) => String(r.id)) : undefined;
     if (s.setup.churn) sim.setOptions({ churn: s.setup.churn });
-    const r = await runMeasured([...(v.launch ?? [CONNECTOR]), 'read', '--config', config, '--catalog', catalog], process.env, tmp, CEILING_MS);
-    const stats = sim.stats();
-    const complete = Object.entries(r.statuses)
-      .filter(([, st]) => st === 'COMPLETE')
-      .map(([name]) => name);
-    const total = Object.values(expected).reduce((a, b) => a + b, 0);
-    return {
-      ...r,
-      requests: stats.requests,
-      churnUpdates: stats.churnUpdates,
-      ended: r.signal === null && Object.keys(r.statuses).length === v.streams.length && Object.values(r.statuses).every((x) => x === 'COMPLETE' || x === 'INCOMPLETE'),
-      complete,
-      // Every record of the promised streams at least once (records of other streams add up too: compare the sum).
-      recordsOk: s.everyRecordOf ? (s.everyRecordOf.every((n) => complete.includes(n)) && r.records >= total) : undefined,
+    const measure = async (withState: boolean): Promise<Measured> => {
+      const before = sim.stats();
+      const command = [...(v.launch ?? [CONNECTOR]), 'read', '--config', config, '--catalog', catalog, ...(withState ? ['--state', state] : [])];
+      const r = await runMeasured(command, process.env, tmp, CEILING_MS, atStart !== undefined);
+      const stats = sim.stats();
+      const complete = Object.entries(r.statuses)
+        .filter(([, st]) => st === 'COMPLETE')
+        .map(([name]) => name);
+      const total = Object.values(expected).reduce((a, b) => a + b, 0);
+      return {
+        ...r,
+        requests: stats.requests - before.requests,
+        churnUpdates: stats.churnUpdates - before.churnUpdates,
+        ended: r.signal === null && Object.keys(r.statuses).length === v.streams.length && Object.values(r.statuses).every((x) => x === 'COMPLETE' || x === 'INCOMPLETE'),
+        complete,
+        // Every record of the promised streams at least once (records of other streams add up too: compare the sum).
+        recordsOk: s.everyRecordOf ? s.everyRecordOf.every((n) => complete.includes(n)) && r.records >= total : undefined,
+        missedAtStart: atStart && !withState ? atStart.filter((id) => !r.ids!.has(id)).length : undefined,
+      };
     };
+    const first = await measure(false);
+    if (!v.secondFromState) return [first];
+    writeFileSync(state, JSON.stringify(Object.values(first.lastStates)));
+    return [first, await measure(true)];
   } finally {
     sim.setOptions({ churn: null });
     await sim.close();
@@ -204,7 +227,7 @@ function row(s: Scenario, v: Variant, runs: Measured[]): string {
   const m = (f: (r: Measured) => number) => median(runs.map(f));
   const r = runs[0];
   const ended = runs.every((x) => x.ended);
-  const warned = runs.some((x) => x.warnings.some((w) => /changed faster than they could be read/.test(w)));
+  const warned = runs.some((x) => x.warnings.some((w) => /changes faster than it can be read/.test(w)));
   const cells = [
     s.name,
     v.label,
@@ -215,6 +238,7 @@ function row(s: Scenario, v: Variant, runs: Measured[]): string {
     `${r.complete.length} of ${v.streams.length}`,
     warned ? 'yes' : '—',
     s.everyRecordOf ? (runs.every((x) => x.recordsOk) ? 'yes' : '**no**') : '—',
+    r.missedAtStart === undefined ? '—' : runs.every((x) => x.missedAtStart === 0) ? 'yes' : `**no**: ${fmtInt(m((x) => x.missedAtStart ?? NaN))} missed`,
     fmtMB(m((x) => x.peakRssMB ?? NaN)),
   ];
   return `| ${cells.join(' | ')} |`;
@@ -231,26 +255,32 @@ async function main(): Promise<void> {
     for (const s of SCENARIOS.filter((x) => !only || only.includes(x.name))) {
       progress(`${s.name}: ${s.what}`);
       for (const v of s.variants) {
-        const measured: Measured[] = [];
+        const measured: Measured[][] = [];
         for (let i = 0; i < runs; i++) {
-          const r = await runVariant(s, v, tmp);
-          measured.push(r);
-          progress(
-            `  ${v.label} run ${i + 1}/${runs}: ${r.ended ? `${r.seconds.toFixed(1)} s` : 'NOT ENDED'}, ${fmtInt(r.records)} records, ` +
-              `${r.requests} requests, ${r.churnUpdates} updates, complete: ${r.complete.join(' ') || '-'}, ${fmtMB(r.peakRssMB)}, exit ${r.exitCode ?? r.signal}`,
-          );
+          const syncs = await runVariant(s, v, tmp);
+          measured.push(syncs);
+          for (const [k, r] of syncs.entries()) {
+            progress(
+              `  ${v.label}${k ? ', second sync' : ''} run ${i + 1}/${runs}: ${r.ended ? `${r.seconds.toFixed(1)} s` : 'NOT ENDED'}, ${fmtInt(r.records)} records, ` +
+                `${r.requests} requests, ${r.churnUpdates} updates, complete: ${r.complete.join(' ') || '-'}, ${fmtMB(r.peakRssMB)}, exit ${r.exitCode ?? r.signal}` +
+                `${r.missedAtStart === undefined ? '' : `, ${r.missedAtStart} items of the start not emitted`}`,
+            );
+          }
         }
-        lines.push(row(s, v, measured));
-        json[`${s.name} / ${v.label}`] = measured.map(({ notes: _n, stderrTail: _e, ...rest }) => rest);
+        for (let k = 0; k < measured[0].length; k++) {
+          const label = k ? `${v.label}, then a second sync from its state` : v.label;
+          lines.push(row(s, { ...v, label }, measured.map((syncs) => syncs[k])));
+          json[`${s.name} / ${label}`] = measured.map((syncs) => syncs[k]).map(({ notes: _n, stderrTail: _e, ids: _i, ...rest }) => rest);
+        }
       }
     }
     const out = [
-      `## Worst days (issue 9)${runs > 1 ? `, medians of ${runs} runs` : ''}`,
+      `## Worst days (issues 9 and 15)${runs > 1 ? `, medians of ${runs} runs` : ''}`,
       '',
       `Machine: ${machineLine(m)}; peak RSS via ${RSS_METHOD}; a run not ended after ${CEILING_MS / 1000} s is stopped.`,
       '',
-      '| scenario | connector | time to end | records | API requests | updates meanwhile | streams COMPLETE | WARN (outpaced) | every record | peak RSS |',
-      '|---|---|---|---|---|---|---|---|---|---|',
+      '| scenario | connector | time to end | records | API requests | updates meanwhile | streams COMPLETE | WARN (outpaced) | every record | every item of the start | peak RSS |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
       ...lines,
     ].join('\n');
     process.stdout.write(`${out}\n`);
