@@ -131,7 +131,7 @@ export class ApiClient {
         `the next sync resumes from the last checkpoint.`,
       `HTTP ${res.status}: ${snippet(res.body)}`,
     );
-    e.exhausted = { status: res.status, attempts: res.attempts ?? 1, retryAfterMs: res.status === 429 ? waitAskedMs(res.headers) : undefined };
+    e.exhausted = { status: res.status, attempts: res.attempts ?? 1, retryAfterMs: res.status === 429 ? waitAskedMs(res) : undefined };
     throw e;
   }
 

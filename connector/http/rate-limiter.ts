@@ -13,7 +13,9 @@ export interface RateLimiterOptions {
  * limit is per key). It also listens to the API: `observe` lowers the local
  * budget to what X-RateLimit-Remaining says is left, so we slow down before
  * the API has to answer 429, and `pauseUntil` stops everyone after a 429
- * until its Retry-After has passed.
+ * until its Retry-After has passed. A token only lets a request be written
+ * while no pause is in force (`paused`): one that got its token before a
+ * pause began and reached the wire after it is held back, not sent.
  */
 export class RateLimiter {
   private tokens: number;
@@ -49,7 +51,12 @@ export class RateLimiter {
     return this.pausedUntil > this.now() ? this.pausedUntil : 0;
   }
 
-  /** After a 429: the API's bucket is empty, so ours is too, and nobody sends before `epochMs`. */
+  /** True while a wait the API asked for is in force: no request may be written (see ApiRequest.mayWrite). */
+  get paused(): boolean {
+    return this.pausedUntil > this.now();
+  }
+
+  /** After a 429 (or a 5xx with Retry-After): the API's bucket is empty, so ours is too, and nobody sends before `epochMs`. */
   pauseUntil(epochMs: number): void {
     this.refill();
     this.tokens = Math.min(this.tokens, 0);
