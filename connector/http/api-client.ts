@@ -5,6 +5,7 @@ import { fill, resolve } from './error-table';
 import { observingClock, rateLimited, RetryEvent, retrying } from './interceptors';
 import { createRouter } from './proxy';
 import { RateLimiter } from './rate-limiter';
+import { redirectMessage, redirectTarget } from './redirect';
 import { waitAskedMs } from './retry-timing';
 import { createTransport } from './transport';
 import { ApiResponse, compose, NetworkError, NetworkSetupError, Send } from './types';
@@ -114,6 +115,18 @@ export class ApiClient {
           `body starts with: ${snippet(res.body)}`,
         );
       }
+    }
+    if (resolution.action === 'redirect') {
+      const target = redirectTarget(res.headers.get('location'), url, path);
+      // The body of a redirect often repeats the Location, query string (and key) included: it is left out.
+      const e = new ConnectorError(
+        redirectMessage(res.status, target, this.config.baseUrl, path),
+        resolution.failureType ?? 'config_error',
+        `HTTP ${res.status} for ${label}, Location ${target.location ?? '(none)'}`,
+        resolution.scope,
+      );
+      e.status = res.status;
+      throw e;
     }
     if (resolution.action === 'fail') {
       const e = new ConnectorError(

@@ -23,6 +23,12 @@ describe('classifyFailure', () => {
     expect(classifyFailure(tableError(403), URL)).toMatchObject({ kind: 'forbidden', reason: expect.stringContaining('403') });
   });
 
+  test('a redirect: redirected, in the words of its message (where it leads, which base_url to set)', () => {
+    const message = 'The API at http://api.test redirects to https://api.test/v1/items (HTTP 301): set base_url to https://api.test. The connector does not follow redirects.';
+    const e = Object.assign(new ConnectorError(message, 'config_error', 'HTTP 301', 'sync'), { status: 301 });
+    expect(classifyFailure(e, URL)).toEqual({ kind: 'redirected', reason: message.slice(0, -1) });
+  });
+
   test('429 until the budget ran out: rate_limited, with what Retry-After asked for', () => {
     expect(classifyFailure(exhausted({ status: 429, attempts: 2, retryAfterMs: 41_500 }), URL)).toEqual({
       kind: 'rate_limited',
