@@ -1,6 +1,7 @@
 import http from 'http';
 import https from 'https';
 import type { Socket } from 'net';
+import { TLSSocket } from 'tls';
 import { ACCEPT_ENCODING, decodeBody } from './body-encoding';
 import { classifyNetworkError, proxyAnswerFailure } from './network-failures';
 import type { Route, Router } from './proxy';
@@ -41,7 +42,8 @@ export function createTransport(opts: TransportOptions): { send: Send; close(): 
  * One GET: resolves with the whole body, or rejects as soon as the attempt has failed.
  *
  * Nothing is written until the connection that will carry the request is
- * ready (a pooled socket handed over, or a new one connected), and then only
+ * ready (a pooled socket handed over, or a new one connected and, over TLS,
+ * through its handshake), and then only
  * if `req.mayWrite` allows: a request that waited for a socket while another
  * request's answer asked for a wait is not written inside it (HeldBack). The
  * answer's head is handed to `req.onHead` the moment it arrives, before the
@@ -74,7 +76,8 @@ function get(url: URL, route: Route, timeoutMs: number, req: ApiRequest): Promis
       request.end();
     };
     request.on('socket', (socket: Socket) => {
-      if (socket.connecting) socket.once('connect', write);
+      // A pooled socket is ready at once; a new one once it is connected (over TLS: once the handshake is done).
+      if (socket.connecting) socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', write);
       else write();
     });
     // https-proxy-agent reports the proxy's answer to CONNECT; when it is not 200, the response is the proxy's.
