@@ -48,6 +48,18 @@ describe('RateLimiter', () => {
     expect(through).toBe(true);
   });
 
+  test('paused: true exactly while a pause is in force, whatever tokens are left', () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ perSecond: 10, burst: 20, now: clock.now });
+    expect(limiter.paused).toBe(false);
+    limiter.pauseUntil(clock.now() + 300);
+    expect(limiter.paused).toBe(true);
+    clock.advance(299);
+    expect(limiter.paused).toBe(true);
+    clock.advance(1);
+    expect(limiter.paused).toBe(false);
+  });
+
   test('a waiter whose signal aborts leaves at once, during a pause or while waiting its turn, and the queue moves on', async () => {
     const clock = fakeClock();
     const limiter = new RateLimiter({ perSecond: 10, burst: 20, now: clock.now });

@@ -43,11 +43,11 @@ export function createTransport(opts: TransportOptions): { send: Send; close(): 
  *
  * Nothing is written until the connection that will carry the request is
  * ready (a pooled socket handed over, or a new one connected and, over TLS,
- * through its handshake), and then only
- * if `req.mayWrite` allows: a request that waited for a socket while another
- * request's answer asked for a wait is not written inside it (HeldBack). The
- * answer's head is handed to `req.onHead` the moment it arrives, before the
- * body, and before its connection can carry another request.
+ * through its handshake), and then only if `req.mayWrite` allows: a request
+ * that waited for a socket while another request's answer asked for a wait
+ * is not written inside it (HeldBack). The answer's head is handed to
+ * `req.onHead` the moment it arrives, before the body, and before its
+ * connection can carry another request.
  */
 function get(url: URL, route: Route, timeoutMs: number, req: ApiRequest): Promise<ApiResponse> {
   const outer = req.signal;
