@@ -19,7 +19,9 @@
  *
  * Also: after a stream failed on an outage, the next stream's probe (a single
  * request on a 2-second budget) obeys a Retry-After of 3 s within the stream's
- * own max_retry_seconds instead of failing on it.
+ * own max_retry_seconds instead of failing on it; and a Retry-After of an hour,
+ * far past max_retry_seconds, ends the read at once without a request inside
+ * it, instead of holding every later request for the hour.
  */
 import { FaultRule, RESOURCES, Resource, Simulator, SimulatorStats, startSimulator } from '../simulator';
 import { catalogOf, collectingRunner, fastConfig, recordIds, simIds } from '../helpers/reliability';
@@ -179,6 +181,42 @@ describe('requests that held a token when the wait began', () => {
   });
 });
 
+describe('a wait longer than the budget', () => {
+  let sim: Simulator;
+  // Its own simulator: the hour it asks for would count every later request of the file as a breach.
+  beforeAll(async () => {
+    sim = await startSimulator({ counts: { customers: 250, items: 250 } });
+  });
+  afterAll(() => sim.close());
+
+  test('a Retry-After of an hour, far past max_retry_seconds: the read ends at once, nothing sent inside the wait, every stream INCOMPLETE', async () => {
+    const streams: Resource[] = ['customers', 'items'];
+    const catalog = await catalogOf(run, sim, streams);
+    sim.setFaults([{ path: '/v1/customers', skip: 1, status: 429, retryAfter: { seconds: 3600 } }]);
+    let counted;
+    try {
+      // Waiting out the hour would outlast this run by far; sending inside it would break the wait.
+      counted = await waitsDuring(sim, () =>
+        run(['read'], { config: fastConfig(sim, { max_retry_seconds: 8, request_timeout_seconds: 10 }), catalog }, { timeoutMs: 30_000 }),
+      );
+    } finally {
+      sim.setFaults([]);
+    }
+    const { result, waits } = counted;
+    report('a wait of an hour', waits);
+    expect(waits.announced).toBe(1);
+    expect(result.code).not.toBe(0);
+    for (const s of streams) {
+      expect([s, result.statuses(s).at(-1)]).toEqual([s, 'INCOMPLETE']);
+      const errors = result.errors().filter((e) => e.stream_descriptor?.name === s);
+      expect(errors.map((e) => e.failure_type)).toEqual(['transient_error']);
+      expect(errors[0].message).toMatch(/HTTP 429/);
+    }
+    expect(waits.breaches).toEqual([]);
+    expect(waits.unprovable).toBe(0);
+  });
+});
+
 describe("the outage probe obeys a Retry-After within the stream's own budget", () => {
   let sim: Simulator;
   beforeAll(async () => {
@@ -188,6 +226,7 @@ describe("the outage probe obeys a Retry-After within the stream's own budget", 
 
   test("a stream fails on an outage; the next stream's probe gets a 429 with Retry-After 3 s: it waits, then reads, COMPLETE", async () => {
     const catalog = await catalogOf(run, sim, ['stock_summaries', 'customers']);
+    const logStart = sim.stats().log.length;
     sim.setFaults([
       { path: '/v1/stock_summaries', status: 503, times: Infinity },
       { path: '/v1/customers', status: 429, retryAfter: { seconds: 3 } },
@@ -204,7 +243,7 @@ describe("the outage probe obeys a Retry-After within the stream's own budget", 
     const { result, waits } = counted;
     expect(result.statuses('stock_summaries').at(-1)).toBe('INCOMPLETE');
     expect(result.errors().map((e) => [e.stream_descriptor?.name, e.failure_type])).toEqual([['stock_summaries', 'transient_error']]);
-    const customers = sim.stats().log.filter((e) => e.path === '/v1/customers');
+    const customers = sim.stats().log.slice(logStart).filter((e) => e.path === '/v1/customers');
     expect(customers.slice(0, 2).map((e) => [e.query.limit, e.status])).toEqual([
       ['1', 429],
       ['1', 200],

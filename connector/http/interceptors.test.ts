@@ -1,7 +1,7 @@
 import { ApiClock } from './api-clock';
 import { observingClock, rateLimited, retrying } from './interceptors';
 import { RateLimiter } from './rate-limiter';
-import { ApiRequest, ApiResponse, compose, HeldBack, NetworkError, Send } from './types';
+import { ApiRequest, ApiResponse, compose, HeldBack, NetworkError, PausedPastBudget, Send } from './types';
 
 const response = (status: number, headers: Record<string, string> = {}): ApiResponse => ({
   status,
@@ -162,6 +162,15 @@ describe('rateLimited', () => {
     const res = await compose(transport, rateLimited(limiter))(req);
     expect(res.status).toBe(200);
     expect(seen).toEqual(['held back', 'written after the pause']);
+  });
+
+  test('a pause the API asked for that outlasts the full budget: the request is not sent, and says so at once', async () => {
+    const limiter = new RateLimiter({ perSecond: 1000, burst: 10 });
+    limiter.pauseUntil(Date.now() + 3_600_000, 429);
+    const t = scripted([response(200)]);
+    const err = await compose(t, retrying({ maxRetryMs: 8_000, initialDelayMs: 1 }), rateLimited(limiter))(req).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PausedPastBudget);
+    expect([(err as PausedPastBudget).attempts, (err as PausedPastBudget).askedBy, t.calls]).toEqual([0, 429, 0]);
   });
 
   test('responses carry the sequence number of their attempt', async () => {

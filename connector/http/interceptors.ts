@@ -2,7 +2,7 @@ import type { ApiClock } from './api-clock';
 import { resolve } from './error-table';
 import { RateLimiter } from './rate-limiter';
 import { backoffMs, waitAskedMs } from './retry-timing';
-import { ApiRequest, HeldBack, Interceptor, NetworkError, ResponseHead, sleep } from './types';
+import { ApiRequest, HeldBack, Interceptor, NetworkError, PausedPastBudget, ResponseHead, sleep } from './types';
 
 /**
  * Every attempt waits for a token; every answer teaches the limiter what the
@@ -12,19 +12,20 @@ import { ApiRequest, HeldBack, Interceptor, NetworkError, ResponseHead, sleep } 
  * Retry-After, and the pause is in force before the answer's connection can
  * carry another request. An attempt whose connection became ready during a
  * pause was not written (HeldBack): it queues again for a token, behind the
- * pause, and is no retry.
+ * pause, and is no retry. A request whose budget (`notAfter`) ends before
+ * the pause does is not sent at all (PausedPastBudget).
  */
 export const rateLimited =
   (limiter: RateLimiter): Interceptor =>
   (next) =>
   async (req) => {
     for (;;) {
-      const sequence = await limiter.acquire(req.signal);
+      const sequence = await limiter.acquire(req.signal, req.notAfter);
       if (req.signal?.aborted) throw req.signal.reason;
       const onHead = (head: ResponseHead): void => {
         limiter.observe(head.headers, sequence);
         const wait = waitAskedMs(head);
-        if (wait !== undefined) limiter.pauseUntil(head.receivedAt + wait);
+        if (wait !== undefined) limiter.pauseUntil(head.receivedAt + wait, head.status);
         req.onHead?.(head);
       };
       const mayWrite = (): boolean => !limiter.paused && (req.mayWrite?.() ?? true);
@@ -95,9 +96,11 @@ export const retrying =
       const budgetMs = asked === undefined ? ownBudgetMs : policy.maxRetryMs;
       return Date.now() - started + delayMs > budgetMs ? undefined : delayMs;
     };
+    // A wait the API asked for may last up to the full budget, and no longer: the limiter fails the request then.
+    const attemptReq = { ...req, notAfter: started + policy.maxRetryMs };
     for (let attempt = 1; ; attempt++) {
       try {
-        const res = await next(req);
+        const res = await next(attemptReq);
         const action = resolve(res.status).action;
         if (action !== 'retry' && action !== 'rate_limited') return { ...res, attempts: attempt };
         const delayMs = plan(attempt, waitAskedMs(res));
@@ -106,6 +109,7 @@ export const retrying =
         onRetry({ req, attempt, reason: `HTTP ${res.status}`, delayMs, rateLimitedUntil });
         await sleep(delayMs, req.signal);
       } catch (err) {
+        if (err instanceof PausedPastBudget) err.attempts = attempt - 1;
         if (!(err instanceof NetworkError)) throw err;
         err.attempts = attempt;
         const delayMs = plan(attempt, err.head && waitAskedMs(err.head));

@@ -1,4 +1,4 @@
-import { sleep } from './types';
+import { PausedPastBudget, sleep } from './types';
 
 export interface RateLimiterOptions {
   /** Steady rate, requests per second. */
@@ -21,6 +21,8 @@ export class RateLimiter {
   private tokens: number;
   private last: number;
   private pausedUntil = 0;
+  /** The HTTP status of the answer that asked for the pause in force. */
+  private pausedBy: number | undefined;
   private sequence = 0;
   private queue: Promise<void> = Promise.resolve();
   private readonly now: () => number;
@@ -35,10 +37,12 @@ export class RateLimiter {
    * Waits for a token (first come, first served). Resolves to the attempt's
    * sequence number; rejects with the signal's reason as soon as `signal`
    * aborts, leaving no timer behind (a command that gives up must be able to
-   * exit at once, not after a Retry-After pause).
+   * exit at once, not after a Retry-After pause). With `notAfter` (epoch ms),
+   * rejects with PausedPastBudget instead of waiting for a pause that lasts
+   * longer: a request whose budget ends first never sends anything.
    */
-  acquire(signal?: AbortSignal): Promise<number> {
-    const turn = this.queue.then(() => this.take(signal));
+  acquire(signal?: AbortSignal, notAfter?: number): Promise<number> {
+    const turn = this.queue.then(() => this.take(signal, notAfter));
     this.queue = turn.then(
       () => undefined,
       () => undefined,
@@ -57,10 +61,13 @@ export class RateLimiter {
   }
 
   /** After a 429 (or a 5xx with Retry-After): the API's bucket is empty, so ours is too, and nobody sends before `epochMs`. */
-  pauseUntil(epochMs: number): void {
+  pauseUntil(epochMs: number, askedBy?: number): void {
     this.refill();
     this.tokens = Math.min(this.tokens, 0);
-    this.pausedUntil = Math.max(this.pausedUntil, epochMs);
+    if (epochMs > this.pausedUntil) {
+      this.pausedUntil = epochMs;
+      this.pausedBy = askedBy;
+    }
   }
 
   /**
@@ -82,10 +89,11 @@ export class RateLimiter {
     this.last = now;
   }
 
-  private async take(signal?: AbortSignal): Promise<number> {
+  private async take(signal?: AbortSignal, notAfter?: number): Promise<number> {
     for (;;) {
       if (signal?.aborted) throw signal.reason;
       const paused = this.pausedUntil - this.now();
+      if (paused > 0 && notAfter !== undefined && this.pausedUntil > notAfter) throw new PausedPastBudget(this.pausedUntil, this.pausedBy);
       if (paused > 0) {
         await sleep(paused, signal);
         continue;

@@ -37,6 +37,15 @@ describe('classifyFailure', () => {
     });
   });
 
+  test('a request never sent because a wait the API asked for outlasts the budget: says so, not "0 attempts"', () => {
+    expect(classifyFailure(exhausted({ status: 429, attempts: 0, retryAfterMs: 3_600_000 }), URL)).toEqual({
+      kind: 'rate_limited',
+      reason: 'the API is rate limiting this key (HTTP 429, a wait it asked for outlasts the retry budget)',
+      retryAfterMs: 3_600_000,
+    });
+    expect(classifyFailure(exhausted({ status: 503, attempts: 0 }), URL).reason).toBe('the API kept answering HTTP 503 (a wait it asked for outlasts the retry budget)');
+  });
+
   test('5xx until the budget ran out: server_errors', () => {
     expect(classifyFailure(exhausted({ status: 503, attempts: 3 }), URL)).toEqual({ kind: 'server_errors', reason: 'the API kept answering HTTP 503 (3 attempts)' });
   });

@@ -36,14 +36,16 @@ export interface RequestFailure {
 }
 
 const attempts = (n: number) => `${n} attempt${n === 1 ? '' : 's'}`;
+/** "2 attempts"; for a request never sent (a wait the API asked for outlasted its budget), that. */
+const tries = (n: number) => (n > 0 ? attempts(n) : 'a wait it asked for outlasts the retry budget');
 
 export function classifyFailure(err: unknown, baseUrl: string): RequestFailure {
   const e = asConnectorError(err);
   const ex = e.exhausted;
   if (ex?.status === 429) {
-    return { kind: 'rate_limited', reason: `the API is rate limiting this key (HTTP 429, ${attempts(ex.attempts)})`, retryAfterMs: ex.retryAfterMs };
+    return { kind: 'rate_limited', reason: `the API is rate limiting this key (HTTP 429, ${tries(ex.attempts)})`, retryAfterMs: ex.retryAfterMs };
   }
-  if (ex?.status !== undefined) return { kind: 'server_errors', reason: `the API kept answering HTTP ${ex.status} (${attempts(ex.attempts)})` };
+  if (ex?.status !== undefined) return { kind: 'server_errors', reason: `the API kept answering HTTP ${ex.status} (${tries(ex.attempts)})` };
   if (ex?.proxy) {
     const what = networkWords(ex.networkCode) ?? ex.networkCode ?? 'no answer';
     return {

@@ -28,6 +28,12 @@ export interface ApiRequest {
    * fails with HeldBack, having sent nothing.
    */
   mayWrite?: () => boolean;
+  /**
+   * Epoch ms after which no attempt of this request may start (set by the
+   * retry interceptor: its full budget). A pause the API asked for that ends
+   * later fails the request at once (PausedPastBudget) rather than waiting.
+   */
+  notAfter?: number;
 }
 
 export interface HeaderReader {
@@ -97,6 +103,24 @@ export class HeldBack extends Error {
   constructor() {
     super('not sent: a wait the API asked for began before the request could be written');
     this.name = 'HeldBack';
+  }
+}
+
+/**
+ * A request not sent because a wait the API asked for (a Retry-After, shared
+ * by every request of the run) ends after its retry budget does.
+ */
+export class PausedPastBudget extends Error {
+  /** Attempts the request had made before (set by the retry interceptor). */
+  attempts = 0;
+  constructor(
+    /** Epoch ms when the wait ends. */
+    readonly until: number,
+    /** The HTTP status of the answer that asked for it. */
+    readonly askedBy: number | undefined,
+  ) {
+    super('a wait the API asked for ends after the retry budget');
+    this.name = 'PausedPastBudget';
   }
 }
 
