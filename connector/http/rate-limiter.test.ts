@@ -66,7 +66,12 @@ describe('RateLimiter', () => {
     const limiter = new RateLimiter({ perSecond: 10, burst: 20, now: clock.now });
     const until = clock.now() + 300; // the waiter below sleeps this long in real time
     limiter.pauseUntil(until, 429);
-    const refused = await limiter.acquire(undefined, clock.now() + 200).catch((e: unknown) => e);
+    const abort = new AbortController();
+    const refused = await Promise.race([
+      limiter.acquire(abort.signal, clock.now() + 200).catch((e: unknown) => e),
+      new Promise((r) => setTimeout(() => r('still waiting after 1 s'), 1000)),
+    ]);
+    abort.abort(new Error('test over'));
     expect(refused).toBeInstanceOf(PausedPastBudget);
     expect([(refused as PausedPastBudget).until, (refused as PausedPastBudget).askedBy]).toEqual([until, 429]);
     // A budget that outlasts the pause waits for it.
