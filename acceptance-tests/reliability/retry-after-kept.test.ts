@@ -11,11 +11,17 @@
  * request counts only if it arrived before the instant the wait named AND its
  * client had provably read the answer that asked for it when it sent the
  * request (it came on a connection whose last answer was that one, or one
- * written after it). A request that may have been on the wire already (on a
- * fresh connection, or on one whose last answer came earlier) is counted
- * apart as "unprovable" and printed, never asserted on. No duration of the
- * connector is asserted: the count is of requests, the instants are the
- * simulator's own.
+ * written after it). Why that proves it: over HTTP/1.1 without pipelining a
+ * client writes its next request on a connection only after it has read the
+ * previous answer there, and an answer written after the one that asked for
+ * the wait reached the client after it, on the same loopback. A request that
+ * may have been on the wire already (on a fresh connection, or on one whose
+ * last answer came earlier) is counted apart as "unprovable" and printed,
+ * never asserted on. The instant a wait ends is the simulator's: a
+ * delta-seconds Retry-After counts from when it wrote the answer (no client
+ * can have had it earlier), an HTTP-date is converted from the API's clock,
+ * skewed or not. No duration of the connector is asserted: the count is of
+ * requests, the instants are the simulator's own.
  *
  * Also: after a stream failed on an outage, the next stream's probe (a single
  * request on a 2-second budget) obeys a Retry-After of 3 s within the stream's
