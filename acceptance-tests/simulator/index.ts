@@ -12,5 +12,7 @@ export type {
   RateLimitConfig,
   DriftConfig,
   ChurnConfig,
+  WaitBreach,
+  WaitStats,
 } from './types';
 export { parseTimestamp, formatTimestamp } from './time';

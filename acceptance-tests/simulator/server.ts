@@ -14,6 +14,7 @@ import { RateLimiter, rateLimitHeaders } from './rate-limit';
 import { ResourceStore } from './store';
 import { nowMicros } from './time';
 import { Timeline } from './timeline';
+import { Arrival, WaitLedger } from './waits';
 import {
   ChurnConfig,
   DEFAULT_API_KEY,
@@ -41,6 +42,8 @@ interface Exchange {
   query: Record<string, string>;
   /** The caller's key once it is known to be valid (drives the rate-limit headers). */
   key: string | null;
+  /** When it arrived, and its connection's last answer (waits.ts). */
+  arrival: Arrival;
 }
 
 function isResource(name: string): name is Resource {
@@ -74,6 +77,7 @@ class SimulatorServer implements Simulator {
   private forbidden: Set<Resource>;
   private forbiddenByKey: Map<string, Set<Resource>>;
   private latencyMs: number;
+  private dateSkewMs: number;
   private extraFields: boolean;
   private drift: DriftConfig | null = null;
   private driftServed = 0;
@@ -81,7 +85,8 @@ class SimulatorServer implements Simulator {
   private churnUpdatesBefore = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
-  private counters: Omit<SimulatorStats, 'churnUpdates'> = { requests: 0, byStatus: {}, byPath: {}, log: [] };
+  private counters: Omit<SimulatorStats, 'churnUpdates' | 'waits'> = { requests: 0, byStatus: {}, byPath: {}, log: [] };
+  private readonly waits = new WaitLedger(() => this.dateSkewMs);
 
   constructor(private readonly opts: SimulatorOptions) {
     const seed = opts.seed ?? 42;
@@ -103,6 +108,7 @@ class SimulatorServer implements Simulator {
     this.forbidden = new Set(opts.forbidden ?? []);
     this.forbiddenByKey = forbiddenMap(opts.forbiddenByKey ?? {});
     this.latencyMs = opts.latencyMs ?? 0;
+    this.dateSkewMs = checkSkew(opts.dateSkewMs ?? 0);
     this.extraFields = opts.extraFields ?? false;
     this.limiter = new RateLimiter(opts.rateLimit ?? null);
     this.faults = new FaultInjector(opts.faults ?? []);
@@ -141,6 +147,7 @@ class SimulatorServer implements Simulator {
       byPath: { ...byPath },
       log: log.map((e) => ({ ...e, query: { ...e.query } })),
       churnUpdates: this.churnUpdatesBefore + (this.churn?.updates ?? 0),
+      waits: this.waits.stats(),
     };
   }
 
@@ -153,6 +160,7 @@ class SimulatorServer implements Simulator {
     if (patch.forbidden !== undefined) this.forbidden = new Set(patch.forbidden);
     if (patch.forbiddenByKey !== undefined) this.forbiddenByKey = forbiddenMap(patch.forbiddenByKey);
     if (patch.latencyMs !== undefined) this.latencyMs = patch.latencyMs;
+    if (patch.dateSkewMs !== undefined) this.dateSkewMs = checkSkew(patch.dateSkewMs);
     if (patch.extraFields !== undefined) this.extraFields = patch.extraFields;
     if (patch.rateLimit !== undefined) this.limiter.configure(patch.rateLimit);
     if (patch.drift !== undefined) this.setDrift(patch.drift);
@@ -191,7 +199,8 @@ class SimulatorServer implements Simulator {
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     const query: Record<string, string> = {};
     for (const [name, value] of url.searchParams) if (name !== 'api_key' && !(name in query)) query[name] = value;
-    const ex: Exchange = { req, res, method: req.method ?? 'GET', path: url.pathname, query, key: null };
+    const arrival = this.waits.arrival(req.socket, Date.now());
+    const ex: Exchange = { req, res, method: req.method ?? 'GET', path: url.pathname, query, key: null, arrival };
     try {
       if (this.latencyMs > 0) await this.sleep(this.latencyMs);
       await this.route(ex, url.searchParams);
@@ -213,6 +222,7 @@ class SimulatorServer implements Simulator {
       return this.send(ex, 401, {}, errorBody(401, key ? 'the api_key is not valid' : 'the api_key query parameter is required'));
     }
     ex.key = key;
+    this.waits.check(key, ex.arrival, ex.path, ex.query);
     if (this.forbidden.has(resource) || this.forbiddenByKey.get(key)?.has(resource)) {
       return this.send(ex, 403, {}, errorBody(403, `this key is not entitled to ${resource}`));
     }
@@ -245,7 +255,7 @@ class SimulatorServer implements Simulator {
     if (rule.hangMs) await this.sleep(rule.hangMs);
     const status = faultStatus(rule);
     const headers: Record<string, string> = {};
-    const retryAfter = retryAfterHeader(rule, status, Date.now());
+    const retryAfter = retryAfterHeader(rule, status, this.apiNow());
     if (retryAfter !== undefined) headers['Retry-After'] = retryAfter;
 
     const normal = status === 200 && (rule.body === undefined || rule.body === 'json');
@@ -303,7 +313,11 @@ class SimulatorServer implements Simulator {
   // ---- writing ------------------------------------------------------------------------
 
   private headersFor(ex: Exchange, extra: Record<string, string>, body: Body, length: number): Record<string, string> {
-    const headers: Record<string, string> = { ...rateLimitHeaders(this.limiter.state(ex.key, Date.now())), ...extra };
+    const headers: Record<string, string> = {
+      Date: new Date(this.apiNow()).toUTCString(),
+      ...rateLimitHeaders(this.limiter.state(ex.key, Date.now())),
+      ...extra,
+    };
     if (body.contentType) headers['Content-Type'] = body.contentType;
     headers['Content-Length'] = String(length);
     return headers;
@@ -314,7 +328,7 @@ class SimulatorServer implements Simulator {
     const bytes = Buffer.from(body.text, 'utf8');
     ex.res.writeHead(status, this.headersFor(ex, extra, body, bytes.length));
     ex.res.end(bytes);
-    this.record(ex, status);
+    this.record(ex, status, extra);
   }
 
   /**
@@ -331,10 +345,16 @@ class SimulatorServer implements Simulator {
     if (mode === 'chunked') delete headers['Content-Length'];
     ex.res.writeHead(status, headers);
     ex.res.write(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))), () => socket.destroy());
-    this.record(ex, status);
+    this.record(ex, status, extra);
   }
 
-  private record(ex: Exchange, status: number): void {
+  /** The API's clock: the real one plus `dateSkewMs` (it stamps Date and HTTP-date Retry-After). */
+  private apiNow(): number {
+    return Date.now() + this.dateSkewMs;
+  }
+
+  private record(ex: Exchange, status: number, headers: Record<string, string>): void {
+    this.waits.answered(ex.req.socket, ex.key, ex.path, status, headers['Retry-After'], Date.now());
     const c = this.counters;
     c.requests++;
     c.byStatus[status] = (c.byStatus[status] ?? 0) + 1;
@@ -352,6 +372,11 @@ class SimulatorServer implements Simulator {
       this.timers.add(timer);
     });
   }
+}
+
+function checkSkew(ms: number): number {
+  if (!Number.isFinite(ms)) throw new Error('dateSkewMs must be a finite number of milliseconds');
+  return ms;
 }
 
 /** Starts a simulator listening on 127.0.0.1 (by default on a port the OS chooses). */

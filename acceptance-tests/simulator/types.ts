@@ -1,4 +1,7 @@
 /** Public types and constants of the Inventory Analytics API simulator. */
+import type { WaitStats } from './waits';
+
+export type { WaitBreach, WaitStats } from './waits';
 
 export type Resource = 'stock_summaries' | 'customers' | 'items' | 'stock_details' | 'inventory' | 'orders';
 
@@ -74,6 +77,12 @@ export interface SimulatorOptions {
   forbiddenByKey?: Record<string, Resource[]>;
   rateLimit?: RateLimitConfig | null;
   latencyMs?: number;
+  /**
+   * The API's clock minus the real one, in ms (default 0): the Date header of every answer and the
+   * HTTP-date of a Retry-After are stamped on it. Record timestamps stay on the real clock, so use it
+   * with data that does not change during the read.
+   */
+  dateSkewMs?: number;
   faults?: FaultRule[];
   drift?: DriftConfig | null;
   churn?: ChurnConfig | null;
@@ -84,7 +93,7 @@ export interface SimulatorOptions {
 }
 
 export type MutableOptions = Partial<
-  Pick<SimulatorOptions, 'forbidden' | 'forbiddenByKey' | 'rateLimit' | 'latencyMs' | 'drift' | 'churn' | 'extraFields' | 'apiKeys'>
+  Pick<SimulatorOptions, 'forbidden' | 'forbiddenByKey' | 'rateLimit' | 'latencyMs' | 'dateSkewMs' | 'drift' | 'churn' | 'extraFields' | 'apiKeys'>
 >;
 
 export interface RequestLogEntry {
@@ -103,6 +112,8 @@ export interface SimulatorStats {
   log: RequestLogEntry[];
   /** Records updated by churn so far. */
   churnUpdates: number;
+  /** The waits answers asked for (429 or 503 with Retry-After) and the requests that broke them (waits.ts). */
+  waits: WaitStats;
 }
 
 export interface Simulator {

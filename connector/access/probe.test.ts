@@ -37,6 +37,7 @@ describe('probeStreams', () => {
     ['a rejected key (401)', rejected, 'key_rejected'],
     ['a rate limit that outlasts the budget', () => exhausted({ status: 429, attempts: 1, retryAfterMs: 30_000 }), 'rate_limited'],
     ['no answer', () => exhausted({ networkCode: 'ECONNREFUSED', attempts: 3 }), 'unreachable'],
+    ['a redirect (base_url moved)', () => withStatus(new ConnectorError('The API at http://api.test redirects to https://api.test/v1/x (HTTP 301)', 'config_error', 'HTTP 301', 'sync'), 301), 'redirected'],
   ] as const)('%s on the first stream: the others are not asked, and get the same answer', async (_name, error, kind) => {
     const { client, calls } = stub(error);
     const access = await probeStreams(client, STREAMS, URL);

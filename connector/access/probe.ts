@@ -7,14 +7,17 @@ export type PageSource = Pick<ApiClient, 'getJson'>;
 
 export type StreamAccess = { stream: string; readable: true } | { stream: string; readable: false; failure: RequestFailure };
 
-/** Failures that are the key's or the network's, not one stream's: every other stream would fail the same way. */
-const KEY_WIDE: ReadonlySet<FailureKind> = new Set<FailureKind>(['key_rejected', 'network_setup', 'rate_limited', 'unreachable']);
+/**
+ * Failures that are the key's, the network's or base_url's, not one stream's: every other stream would fail
+ * the same way (a redirect: the same base_url serves them all).
+ */
+const KEY_WIDE: ReadonlySet<FailureKind> = new Set<FailureKind>(['key_rejected', 'network_setup', 'redirected', 'rate_limited', 'unreachable']);
 
 /**
  * Whether the key can read each stream: one request for a single record
  * (`limit=1`) per stream. The first stream is asked alone; when its answer
  * condemns the key or the network (401, a rate limit that outlasts the retry
- * budget, no answer) the others are given the same answer without a request,
+ * budget, no answer, a redirect) the others are given the same answer without a request,
  * otherwise they are all asked at once (the rate limiter paces them). A
  * request still pending when `signal` aborts counts as no answer. Never rejects.
  */

@@ -60,6 +60,15 @@ describe('accessVerdict', () => {
     });
   });
 
+  test('a base_url that redirects, met by every stream: FAILED, said once, in its own words', () => {
+    const reason = 'The API at http://api.test redirects to https://api.test/v1/a (HTTP 301): set base_url to https://api.test';
+    const redirected: RequestFailure = { kind: 'redirected', reason };
+    const v = accessVerdict(['a', 'b', 'c', 'd', 'e', 'f'].map((s) => no(s, redirected)), URL);
+    expect(v).toEqual({ status: 'FAILED', message: `Check failed: ${reason}.` });
+    // Before a rate limit or an unreachable API elsewhere: the setting is what must change first.
+    expect(accessVerdict([no('a', redirected), no('b', limited(3000)), no('c', refused)], URL).message).toBe(`Check failed: ${reason}.`);
+  });
+
   test('a proxy that cannot be reached: FAILED, naming the proxy and its variable, not base_url', () => {
     const proxy: RequestFailure = { kind: 'unreachable', reason: 'could not reach the proxy at 127.0.0.1:3128 that HTTPS_PROXY names (connection refused) after 3 attempts', fix: 'Check HTTPS_PROXY and that the proxy is running' };
     const v = accessVerdict([no('a', proxy)], URL);

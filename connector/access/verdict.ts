@@ -13,9 +13,10 @@ const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
  * check's answer from what the key could read, in words about check (never
  * about a sync): SUCCEEDED when at least one stream is readable, naming every
  * stream the key may not read (403) and what to do about it; FAILED when the
- * key is rejected (401) or no stream is readable, led by the reason that
- * matters most (a rejected key, then a rate limit with when to try again, then
- * an unreachable API, then server errors).
+ * key is rejected (401), base_url redirects or a network setting stops every
+ * request, or no stream is readable, led by the reason that matters most (a
+ * rejected key, then a setting to change, then a rate limit with when to try
+ * again, then an unreachable API, then server errors).
  */
 export function accessVerdict(access: readonly StreamAccess[], baseUrl: string): Verdict {
   const readable = access.filter((a) => a.readable).map((a) => a.stream);
@@ -31,8 +32,9 @@ export function accessVerdict(access: readonly StreamAccess[], baseUrl: string):
     return { status: 'FAILED', message: 'Check failed: the API rejected the api_key (HTTP 401). Check the API key in the connector settings: it may be mistyped, revoked or expired.' };
   }
 
-  // A proxy refusing the credentials, a certificate nobody vouches for: nothing gets through until the settings change.
-  const setup = named('network_setup');
+  // A proxy refusing the credentials, a certificate nobody vouches for, a base_url that redirects: nothing gets
+  // through until the settings change. Said once, in the words of the first failure, however many streams met it.
+  const setup = [...named('redirected'), ...named('network_setup')];
   if (setup.length) return { status: 'FAILED', message: `Check failed: ${setup[0].failure.reason}.` };
 
   const unchecked = failed.filter((f) => f.failure.kind !== 'forbidden');

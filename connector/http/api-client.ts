@@ -6,9 +6,10 @@ import { fill, resolve } from './error-table';
 import { observingClock, rateLimited, RetryEvent, retrying } from './interceptors';
 import { createRouter } from './proxy';
 import { RateLimiter } from './rate-limiter';
+import { redirectMessage, redirectTarget } from './redirect';
 import { waitAskedMs } from './retry-timing';
 import { createTransport } from './transport';
-import { ApiResponse, compose, NetworkError, NetworkSetupError, Send } from './types';
+import { ApiResponse, compose, NetworkError, NetworkSetupError, PausedPastBudget, Send } from './types';
 
 export type QueryParams = Record<string, string | number | undefined>;
 
@@ -97,6 +98,18 @@ export class ApiClient {
         // No retry or other stream can get past it: the settings must change.
         throw new ConnectorError(err.message, 'config_error', `${label}: ${err.code}`, 'sync');
       }
+      if (err instanceof PausedPastBudget) {
+        // Nothing was sent: waiting would break max_retry_seconds, sending would break the API's Retry-After.
+        const inSeconds = Math.max(1, Math.ceil((err.until - Date.now()) / 1000));
+        const e = transientError(
+          `Stream ${stream}: the API asked every request to wait ${inSeconds} s more (Retry-After${err.askedBy ? ` on an HTTP ${err.askedBy}` : ''}), ` +
+            `longer than what is left of max_retry_seconds=${this.maxRetryMs / 1000}, so ${label} was not sent. Records and state already ` +
+            `emitted are valid; the next sync resumes from the last checkpoint.`,
+          `${label}: paused until ${new Date(err.until).toISOString()}`,
+        );
+        e.exhausted = { status: err.askedBy, attempts: err.attempts, retryAfterMs: err.askedBy === 429 ? err.until - Date.now() : undefined };
+        throw e;
+      }
       if (err instanceof NetworkError) {
         const proxy = err.unreachableProxy;
         const e = transientError(
@@ -127,6 +140,18 @@ export class ApiClient {
         );
       }
     }
+    if (resolution.action === 'redirect') {
+      const target = redirectTarget(res.headers.get('location'), url, path);
+      // The body of a redirect often repeats the Location, query string (and key) included: it is left out.
+      const e = new ConnectorError(
+        redirectMessage(res.status, target, this.config.baseUrl, path),
+        resolution.failureType ?? 'config_error',
+        `HTTP ${res.status} for ${label}, Location ${target.location ?? '(none)'}`,
+        resolution.scope,
+      );
+      e.status = res.status;
+      throw e;
+    }
     if (resolution.action === 'fail') {
       const e = new ConnectorError(
         fill(resolution.message ?? `HTTP ${res.status}`, { stream, request: label }),
@@ -137,13 +162,15 @@ export class ApiClient {
       e.status = res.status;
       throw e;
     }
+    const askedMs = waitAskedMs(res);
+    const asked = askedMs !== undefined && askedMs >= 1000 ? ` (the last answer asked to wait ${Math.ceil(askedMs / 1000)} s)` : '';
     const e = transientError(
-      `Stream ${stream}: the API kept answering HTTP ${res.status} to ${label}; gave up after ${res.attempts ?? 1} ` +
+      `Stream ${stream}: the API kept answering HTTP ${res.status} to ${label}${asked}; gave up after ${res.attempts ?? 1} ` +
         `attempt(s) within ${budgetText(this.maxRetryMs, opts.maxRetryMs)}. Records and state already emitted are valid; ` +
         `the next sync resumes from the last checkpoint.`,
       `HTTP ${res.status}: ${snippet(res.body)}`,
     );
-    e.exhausted = { status: res.status, attempts: res.attempts ?? 1, retryAfterMs: res.status === 429 ? waitAskedMs(res.headers) : undefined };
+    e.exhausted = { status: res.status, attempts: res.attempts ?? 1, retryAfterMs: res.status === 429 ? askedMs : undefined };
     throw e;
   }
 

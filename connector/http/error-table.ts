@@ -5,7 +5,7 @@ import type { FailureType } from '../protocol/messages';
  * failure class it is and what the user should do. Checked in one place by
  * the retry interceptor and the API client.
  */
-export type Action = 'ok' | 'retry' | 'rate_limited' | 'fail';
+export type Action = 'ok' | 'retry' | 'rate_limited' | 'redirect' | 'fail';
 
 export interface Resolution {
   action: Action;
@@ -16,7 +16,15 @@ export interface Resolution {
   scope?: 'stream' | 'sync';
 }
 
+/** Never followed: base_url is wrong, and the message says where the API points instead (redirect.ts). */
+const REDIRECT: Resolution = { action: 'redirect', failureType: 'config_error', scope: 'sync' };
+
 const TABLE: Record<number, Resolution> = {
+  301: REDIRECT,
+  302: REDIRECT,
+  303: REDIRECT,
+  307: REDIRECT,
+  308: REDIRECT,
   400: {
     action: 'fail',
     failureType: 'system_error',

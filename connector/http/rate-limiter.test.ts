@@ -1,4 +1,5 @@
 import { RateLimiter } from './rate-limiter';
+import { PausedPastBudget } from './types';
 
 /** A clock the test moves by hand, so nothing here depends on real time. */
 function fakeClock() {
@@ -44,6 +45,41 @@ describe('RateLimiter', () => {
     await new Promise((r) => setImmediate(r));
     expect(through).toBe(false);
     clock.advance(400);
+    await pending;
+    expect(through).toBe(true);
+  });
+
+  test('paused: true exactly while a pause is in force, whatever tokens are left', () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ perSecond: 10, burst: 20, now: clock.now });
+    expect(limiter.paused).toBe(false);
+    limiter.pauseUntil(clock.now() + 300);
+    expect(limiter.paused).toBe(true);
+    clock.advance(299);
+    expect(limiter.paused).toBe(true);
+    clock.advance(1);
+    expect(limiter.paused).toBe(false);
+  });
+
+  test('a waiter whose budget ends before the pause does is turned away at once, with when the pause ends and who asked for it', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ perSecond: 10, burst: 20, now: clock.now });
+    const until = clock.now() + 300; // the waiter below sleeps this long in real time
+    limiter.pauseUntil(until, 429);
+    const abort = new AbortController();
+    const refused = await Promise.race([
+      limiter.acquire(abort.signal, clock.now() + 200).catch((e: unknown) => e),
+      new Promise((r) => setTimeout(() => r('still waiting after 1 s'), 1000)),
+    ]);
+    abort.abort(new Error('test over'));
+    expect(refused).toBeInstanceOf(PausedPastBudget);
+    expect([(refused as PausedPastBudget).until, (refused as PausedPastBudget).askedBy]).toEqual([until, 429]);
+    // A budget that outlasts the pause waits for it.
+    let through = false;
+    const pending = limiter.acquire(undefined, until + 1).then(() => (through = true));
+    await new Promise((r) => setImmediate(r));
+    expect(through).toBe(false);
+    clock.advance(300);
     await pending;
     expect(through).toBe(true);
   });

@@ -1,4 +1,4 @@
-import { sleep } from './types';
+import { PausedPastBudget, sleep } from './types';
 
 export interface RateLimiterOptions {
   /** Steady rate, requests per second. */
@@ -13,12 +13,16 @@ export interface RateLimiterOptions {
  * limit is per key). It also listens to the API: `observe` lowers the local
  * budget to what X-RateLimit-Remaining says is left, so we slow down before
  * the API has to answer 429, and `pauseUntil` stops everyone after a 429
- * until its Retry-After has passed.
+ * until its Retry-After has passed. A token only lets a request be written
+ * while no pause is in force (`paused`): one that got its token before a
+ * pause began and reached the wire after it is held back, not sent.
  */
 export class RateLimiter {
   private tokens: number;
   private last: number;
   private pausedUntil = 0;
+  /** The HTTP status of the answer that asked for the pause in force. */
+  private pausedBy: number | undefined;
   private sequence = 0;
   private queue: Promise<void> = Promise.resolve();
   private readonly now: () => number;
@@ -33,10 +37,12 @@ export class RateLimiter {
    * Waits for a token (first come, first served). Resolves to the attempt's
    * sequence number; rejects with the signal's reason as soon as `signal`
    * aborts, leaving no timer behind (a command that gives up must be able to
-   * exit at once, not after a Retry-After pause).
+   * exit at once, not after a Retry-After pause). With `notAfter` (epoch ms),
+   * rejects with PausedPastBudget instead of waiting for a pause that lasts
+   * longer: a request whose budget ends first never sends anything.
    */
-  acquire(signal?: AbortSignal): Promise<number> {
-    const turn = this.queue.then(() => this.take(signal));
+  acquire(signal?: AbortSignal, notAfter?: number): Promise<number> {
+    const turn = this.queue.then(() => this.take(signal, notAfter));
     this.queue = turn.then(
       () => undefined,
       () => undefined,
@@ -49,11 +55,19 @@ export class RateLimiter {
     return this.pausedUntil > this.now() ? this.pausedUntil : 0;
   }
 
-  /** After a 429: the API's bucket is empty, so ours is too, and nobody sends before `epochMs`. */
-  pauseUntil(epochMs: number): void {
+  /** True while a wait the API asked for is in force: no request may be written (see ApiRequest.mayWrite). */
+  get paused(): boolean {
+    return this.pausedUntil > this.now();
+  }
+
+  /** After a 429 (or a 5xx with Retry-After): the API's bucket is empty, so ours is too, and nobody sends before `epochMs`. */
+  pauseUntil(epochMs: number, askedBy?: number): void {
     this.refill();
     this.tokens = Math.min(this.tokens, 0);
-    this.pausedUntil = Math.max(this.pausedUntil, epochMs);
+    if (epochMs > this.pausedUntil) {
+      this.pausedUntil = epochMs;
+      this.pausedBy = askedBy;
+    }
   }
 
   /**
@@ -75,10 +89,11 @@ export class RateLimiter {
     this.last = now;
   }
 
-  private async take(signal?: AbortSignal): Promise<number> {
+  private async take(signal?: AbortSignal, notAfter?: number): Promise<number> {
     for (;;) {
       if (signal?.aborted) throw signal.reason;
       const paused = this.pausedUntil - this.now();
+      if (paused > 0 && notAfter !== undefined && this.pausedUntil > notAfter) throw new PausedPastBudget(this.pausedUntil, this.pausedBy);
       if (paused > 0) {
         await sleep(paused, signal);
         continue;

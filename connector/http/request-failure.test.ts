@@ -23,12 +23,27 @@ describe('classifyFailure', () => {
     expect(classifyFailure(tableError(403), URL)).toMatchObject({ kind: 'forbidden', reason: expect.stringContaining('403') });
   });
 
+  test('a redirect: redirected, in the words of its message (where it leads, which base_url to set)', () => {
+    const message = 'The API at http://api.test redirects to https://api.test/v1/items (HTTP 301): set base_url to https://api.test. The connector does not follow redirects.';
+    const e = Object.assign(new ConnectorError(message, 'config_error', 'HTTP 301', 'sync'), { status: 301 });
+    expect(classifyFailure(e, URL)).toEqual({ kind: 'redirected', reason: message.slice(0, -1) });
+  });
+
   test('429 until the budget ran out: rate_limited, with what Retry-After asked for', () => {
     expect(classifyFailure(exhausted({ status: 429, attempts: 2, retryAfterMs: 41_500 }), URL)).toEqual({
       kind: 'rate_limited',
       reason: 'the API is rate limiting this key (HTTP 429, 2 attempts)',
       retryAfterMs: 41_500,
     });
+  });
+
+  test('a request never sent because a wait the API asked for outlasts the budget: says so, not "0 attempts"', () => {
+    expect(classifyFailure(exhausted({ status: 429, attempts: 0, retryAfterMs: 3_600_000 }), URL)).toEqual({
+      kind: 'rate_limited',
+      reason: 'the API is rate limiting this key (HTTP 429, a wait it asked for outlasts the retry budget)',
+      retryAfterMs: 3_600_000,
+    });
+    expect(classifyFailure(exhausted({ status: 503, attempts: 0 }), URL).reason).toBe('the API kept answering HTTP 503 (a wait it asked for outlasts the retry budget)');
   });
 
   test('5xx until the budget ran out: server_errors', () => {

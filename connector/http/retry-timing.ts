@@ -1,14 +1,22 @@
 /**
  * Pure functions that decide how long to wait before the next attempt.
  */
+import { resolve } from './error-table';
+import type { HeaderReader } from './types';
 
 /**
  * Milliseconds to wait according to a Retry-After header, in either of its
  * forms (RFC 9110): delta-seconds ("2") or an HTTP-date
  * ("Wed, 21 Oct 2026 07:28:00 GMT"). Undefined when absent or unreadable.
- * A date in the past means "now" (0).
+ *
+ * An HTTP-date is an instant on the API's clock, which may be skewed from
+ * ours: it is read against the answer's own Date header when that is
+ * readable (the wait is the date minus Date, counted from when the answer
+ * arrived), against `now` otherwise. Date has whole seconds, rounded down, so
+ * the wait is never shorter than the one asked for. A date in the past means
+ * "now" (0).
  */
-export function retryAfterMs(header: string | null | undefined, now: number = Date.now()): number | undefined {
+export function retryAfterMs(header: string | null | undefined, now: number = Date.now(), dateHeader?: string | null): number | undefined {
   if (header == null) return undefined;
   const value = header.trim();
   if (value === '') return undefined;
@@ -16,7 +24,8 @@ export function retryAfterMs(header: string | null | undefined, now: number = Da
   if (!/[a-z]/i.test(value)) return undefined; // an HTTP-date names its month
   const at = Date.parse(value);
   if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now);
+  const stamped = dateHeader ? Date.parse(dateHeader) : NaN;
+  return Math.max(0, at - (Number.isNaN(stamped) ? now : stamped));
 }
 
 /**
@@ -37,7 +46,16 @@ function resetMs(header: string | null | undefined): number | undefined {
   return Number.isFinite(s) && s >= 0 ? Math.ceil(s * 1000) : undefined;
 }
 
-/** How long a response asks the client to wait: Retry-After, else X-RateLimit-Reset; undefined when neither says. */
-export function waitAskedMs(headers: { get(name: string): string | null }, now: number = Date.now()): number | undefined {
-  return retryAfterMs(headers.get('retry-after'), now) ?? resetMs(headers.get('x-ratelimit-reset'));
+/**
+ * How long an answer asks the client to wait before its next request, counted
+ * from `receivedAt` (when the answer arrived): the Retry-After of any answer
+ * the connector retries (429, and the 5xx: RFC 9110 defines it for 503; a
+ * gateway may send it with the others), else, on a 429, X-RateLimit-Reset.
+ * Undefined when the answer asks for nothing, or is not retried at all.
+ */
+export function waitAskedMs(answer: { status: number; headers: HeaderReader; receivedAt?: number }, now: number = answer.receivedAt ?? Date.now()): number | undefined {
+  const action = resolve(answer.status).action;
+  if (action !== 'retry' && action !== 'rate_limited') return undefined;
+  const asked = retryAfterMs(answer.headers.get('retry-after'), now, answer.headers.get('date'));
+  return asked ?? (action === 'rate_limited' ? resetMs(answer.headers.get('x-ratelimit-reset')) : undefined);
 }

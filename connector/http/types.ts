@@ -16,12 +16,43 @@ export interface ApiRequest {
   maxRetryMs?: number;
   /** A shorter timeout per attempt than the client's, for probes. */
   timeoutMs?: number;
+  /**
+   * Called by the transport the moment an answer's status line and headers
+   * have arrived, before its body (which may never arrive whole): a wait the
+   * API asks for is learnt even when the body is cut short.
+   */
+  onHead?: (head: ResponseHead) => void;
+  /**
+   * Asked by the transport when a connection is ready to carry the request,
+   * before a byte of it is written. False holds it back: the attempt then
+   * fails with HeldBack, having sent nothing.
+   */
+  mayWrite?: () => boolean;
+  /**
+   * Epoch ms after which no attempt of this request may start (set by the
+   * retry interceptor: its full budget). A pause the API asked for that ends
+   * later fails the request at once (PausedPastBudget) rather than waiting.
+   */
+  notAfter?: number;
+}
+
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
+/** An answer's status and headers, and when they arrived (local epoch ms). */
+export interface ResponseHead {
+  status: number;
+  headers: HeaderReader;
+  receivedAt: number;
 }
 
 export interface ApiResponse {
   status: number;
-  headers: { get(name: string): string | null };
+  headers: HeaderReader;
   body: string;
+  /** When its head arrived (local epoch ms), set by the transport. */
+  receivedAt?: number;
   /** Sequence number the rate limiter gave the attempt that produced this response. */
   sequence?: number;
   /** Attempts made for this request, this one included (set by the retry interceptor). */
@@ -50,6 +81,8 @@ export interface ProxyEndpoint {
 export class NetworkError extends Error {
   /** Attempts made before giving up (set by the retry interceptor). */
   attempts = 1;
+  /** The status and headers of the answer, when they arrived before the failure (a body cut short). */
+  head?: ResponseHead;
   constructor(
     message: string,
     readonly code: string,
@@ -58,6 +91,36 @@ export class NetworkError extends Error {
   ) {
     super(message);
     this.name = 'NetworkError';
+  }
+}
+
+/**
+ * An attempt that was never written: when its connection became ready, a wait
+ * the API had asked for was in force (ApiRequest.mayWrite). Not a failure: the
+ * rate limiter queues the request again behind the wait.
+ */
+export class HeldBack extends Error {
+  constructor() {
+    super('not sent: a wait the API asked for began before the request could be written');
+    this.name = 'HeldBack';
+  }
+}
+
+/**
+ * A request not sent because a wait the API asked for (a Retry-After, shared
+ * by every request of the run) ends after its retry budget does.
+ */
+export class PausedPastBudget extends Error {
+  /** Attempts the request had made before (set by the retry interceptor). */
+  attempts = 0;
+  constructor(
+    /** Epoch ms when the wait ends. */
+    readonly until: number,
+    /** The HTTP status of the answer that asked for it. */
+    readonly askedBy: number | undefined,
+  ) {
+    super('a wait the API asked for ends after the retry budget');
+    this.name = 'PausedPastBudget';
   }
 }
 
