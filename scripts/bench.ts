@@ -4,10 +4,15 @@
  *   1. full read of `items` at 1,000,000 records, no latency, no rate limit:
  *      records/s and peak RSS of the connector and of the bare fetch loop
  *      (scripts/bare-fetch-loop.ts), and the ratio connector / bare;
- *   2. the same at 200,000 records: peak RSS (memory must not grow with records);
+ *   2. the same at 200,000 records: records/s and the ratio to the bare loop (pages
+ *      without a number a double cannot hold: the connector's native JSON path, issue 17's
+ *      target ≥ 1.2×), and peak RSS (memory must not grow with records);
  *   3. 20,000 records at 150 ms latency with the documented rate limit (10/s, burst 20)
  *      enforced by the simulator: records/s as a share of the 1,000 rec/s ceiling,
- *      and the number of 429 answers the simulator sent.
+ *      and the number of 429 answers the simulator sent;
+ *   4. 200,000 records that each carry a 64-bit `ext_id` beyond 2^53 (simulator --big-ids):
+ *      every page takes the connector's exact JSON path. records/s, ratio to the bare loop
+ *      (which rounds those ids: it is only the floor of speed), peak RSS.
  *
  * Every figure is the median of --runs N runs (default 3). --quick: 100,000 and
  * 20,000 records, 1 run (a smoke test, not a result). Each run also checks that
@@ -55,6 +60,7 @@ const RESULTS = path.join(ROOT, '.bench', 'results.json');
 const CEILING = 1000; // records/s: 10 requests/s × 100 records a page
 const RSS_LIMIT_MB = 100;
 const RSS_SAME_TOLERANCE = 0.1; // "the same for 200,000 and 1,000,000": within 10 %
+const SMALL_RATIO_TARGET = 1.2; // issue 17: pages without such numbers keep today's throughput at 200,000 records
 const RATE_LIMITED_LATENCY_MS = 150;
 
 // ---- command line --------------------------------------------------------------------
@@ -148,9 +154,9 @@ interface SizeResult {
   bare: ChildRun[];
 }
 
-async function unlimitedScenario(records: number, opts: Options, tmp: string, label: string): Promise<SizeResult> {
-  progress(`${label}: simulator with ${fmtInt(records)} items, no latency, no rate limit`);
-  const sim = await startSimProcess(['--counts', JSON.stringify({ items: records }), '--rate-limit', 'off', '--latency-ms', '0']);
+async function unlimitedScenario(records: number, opts: Options, tmp: string, label: string, simArgs: string[] = []): Promise<SizeResult> {
+  progress(`${label}: simulator with ${fmtInt(records)} items, no latency, no rate limit${simArgs.length ? ` (${simArgs.join(' ')})` : ''}`);
+  const sim = await startSimProcess(['--counts', JSON.stringify({ items: records }), '--rate-limit', 'off', '--latency-ms', '0', ...simArgs]);
   const result: SizeResult = { records, connector: [], bare: [] };
   try {
     for (let i = 0; i < opts.runs; i++) {
@@ -226,6 +232,7 @@ async function main(): Promise<void> {
     const large = await unlimitedScenario(opts.large, opts, tmp, '1');
     const small = await unlimitedScenario(opts.small, opts, tmp, '2');
     const limited = await rateLimitedScenario(opts.limited, opts, tmp);
+    const bigIds = await unlimitedScenario(opts.small, opts, tmp, '4', ['--big-ids']);
 
     const med = (runs: ChildRun[], f: (r: ChildRun) => number | null): number => median(runs.map((r) => f(r) ?? NaN));
     const rps = (r: ChildRun): number => r.recordsPerSecond;
@@ -237,6 +244,14 @@ async function main(): Promise<void> {
     const connRssLarge = med(large.connector, rss);
     const bareRssLarge = med(large.bare, rss);
     const connRssSmall = med(small.connector, rss);
+    const connRpsSmall = med(small.connector, rps);
+    const bareRpsSmall = med(small.bare, rps);
+    const ratioSmall = connRpsSmall / bareRpsSmall;
+    const connRpsBig = med(bigIds.connector, rps);
+    const bareRpsBig = med(bigIds.bare, rps);
+    const ratioBig = connRpsBig / bareRpsBig;
+    const connRssBig = med(bigIds.connector, rss);
+    const bareRssBig = med(bigIds.bare, rss);
     const bareRssSmall = med(small.bare, rss);
     const growth = (big: number, little: number): number => (big - little) / little;
     const connGrowth = growth(connRssLarge, connRssSmall);
@@ -267,6 +282,15 @@ async function main(): Promise<void> {
         bare: fmtMB(bareRssLarge),
         target: `≤ ${RSS_LIMIT_MB} MB`,
         met: connRssLarge <= RSS_LIMIT_MB,
+      },
+      { scenario: `2 (${S}, no limit)`, metric: 'records/s', connector: fmtInt(connRpsSmall), bare: fmtInt(bareRpsSmall), target: '—', met: null },
+      {
+        scenario: `2 (${S}, no limit)`,
+        metric: 'connector / bare loop',
+        connector: `${ratioSmall.toFixed(2)}×`,
+        bare: '1.00×',
+        target: `≥ ${SMALL_RATIO_TARGET}×`,
+        met: ratioSmall >= SMALL_RATIO_TARGET,
       },
       {
         scenario: `2 (${S}, no limit)`,
@@ -308,6 +332,31 @@ async function main(): Promise<void> {
         target: '0',
         met: max429 === 0,
       },
+      { scenario: `4 (${S}, 64-bit ext_id in every record)`, metric: 'records/s', connector: fmtInt(connRpsBig), bare: fmtInt(bareRpsBig), target: '—', met: null },
+      {
+        scenario: `4 (${S}, 64-bit ext_id in every record)`,
+        metric: 'connector / bare loop (which rounds the ids)',
+        connector: `${ratioBig.toFixed(2)}×`,
+        bare: '1.00×',
+        target: '—',
+        met: null,
+      },
+      {
+        scenario: `4 (${S}, 64-bit ext_id in every record)`,
+        metric: 'records/s vs scenario 2',
+        connector: `${(connRpsBig / connRpsSmall).toFixed(2)}×`,
+        bare: `${(bareRpsBig / bareRpsSmall).toFixed(2)}×`,
+        target: '—',
+        met: null,
+      },
+      {
+        scenario: `4 (${S}, 64-bit ext_id in every record)`,
+        metric: 'peak RSS',
+        connector: fmtMB(connRssBig),
+        bare: fmtMB(bareRssBig),
+        target: `≤ ${RSS_LIMIT_MB} MB`,
+        met: connRssBig <= RSS_LIMIT_MB,
+      },
       {
         scenario: 'all runs',
         metric: 'exactly N records, exit 0',
@@ -336,10 +385,20 @@ async function main(): Promise<void> {
       machine: m,
       options: opts,
       rssMethod: RSS_METHOD,
-      targets: { limitedShare: 0.95, limited429: 0, ratioToBare: 1.0, peakRssMB: RSS_LIMIT_MB, rssSameTolerance: RSS_SAME_TOLERANCE },
+      targets: { limitedShare: 0.95, limited429: 0, ratioToBare: 1.0, ratioToBareAt200k: SMALL_RATIO_TARGET, peakRssMB: RSS_LIMIT_MB, rssSameTolerance: RSS_SAME_TOLERANCE },
       medians: {
         scenario1: { records: opts.large, connectorRecordsPerSecond: connRps, bareRecordsPerSecond: bareRps, ratio, connectorPeakRssMB: connRssLarge, barePeakRssMB: bareRssLarge },
-        scenario2: { records: opts.small, connectorPeakRssMB: connRssSmall, barePeakRssMB: bareRssSmall, connectorRssGrowth: connGrowth, bareRssGrowth: bareGrowth },
+        scenario2: {
+          records: opts.small,
+          connectorRecordsPerSecond: connRpsSmall,
+          bareRecordsPerSecond: bareRpsSmall,
+          ratio: ratioSmall,
+          connectorPeakRssMB: connRssSmall,
+          barePeakRssMB: bareRssSmall,
+          connectorRssGrowth: connGrowth,
+          bareRssGrowth: bareGrowth,
+        },
+        scenario4: { records: opts.small, connectorRecordsPerSecond: connRpsBig, bareRecordsPerSecond: bareRpsBig, ratio: ratioBig, connectorPeakRssMB: connRssBig, barePeakRssMB: bareRssBig },
         scenario3: { records: opts.limited, latencyMs: RATE_LIMITED_LATENCY_MS, rateLimit: DOCUMENTED_LIMIT, connectorRecordsPerSecond: limitedRps, shareOfCeiling: share, answers429Median: median429, answers429Max: max429 },
       },
       met: Object.fromEntries(rows.filter((r) => r.met !== null).map((r) => [`${r.scenario}: ${r.metric}`, r.met])),
@@ -347,6 +406,7 @@ async function main(): Promise<void> {
       runs: {
         scenario1: { connector: large.connector.map(slim), bare: large.bare.map(slim) },
         scenario2: { connector: small.connector.map(slim), bare: small.bare.map(slim) },
+        scenario4: { connector: bigIds.connector.map(slim), bare: bigIds.bare.map(slim) },
         scenario3: limited.map((r) => ({ ...slim(r), simulator429: r.simulator429, simulatorRequests: r.simulatorRequests })),
       },
     };

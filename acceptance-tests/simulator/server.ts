@@ -75,6 +75,7 @@ class SimulatorServer implements Simulator {
   private forbiddenByKey: Map<string, Set<Resource>>;
   private latencyMs: number;
   private extraFields: boolean;
+  private bigIds: boolean;
   private drift: DriftConfig | null = null;
   private driftServed = 0;
   private churn: Churn | null = null;
@@ -95,7 +96,7 @@ class SimulatorServer implements Simulator {
     RESOURCES.forEach((resource, r) => {
       const timeline = resource === 'stock_summaries' ? null : new Timeline(seed, r, counts[resource]);
       this.stores[resource] = new ResourceStore(counts[resource], timeline, (index, originalAt, currentAt) =>
-        generateRecord(this.ctx, resource, index, originalAt, currentAt, this.extraFields),
+        generateRecord(this.ctx, resource, index, originalAt, currentAt, this.extraFields, this.bigIds),
       );
     });
 
@@ -104,6 +105,7 @@ class SimulatorServer implements Simulator {
     this.forbiddenByKey = forbiddenMap(opts.forbiddenByKey ?? {});
     this.latencyMs = opts.latencyMs ?? 0;
     this.extraFields = opts.extraFields ?? false;
+    this.bigIds = opts.bigIds ?? false;
     this.limiter = new RateLimiter(opts.rateLimit ?? null);
     this.faults = new FaultInjector(opts.faults ?? []);
     this.setDrift(opts.drift ?? null);
@@ -154,6 +156,7 @@ class SimulatorServer implements Simulator {
     if (patch.forbiddenByKey !== undefined) this.forbiddenByKey = forbiddenMap(patch.forbiddenByKey);
     if (patch.latencyMs !== undefined) this.latencyMs = patch.latencyMs;
     if (patch.extraFields !== undefined) this.extraFields = patch.extraFields;
+    if (patch.bigIds !== undefined) this.bigIds = patch.bigIds;
     if (patch.rateLimit !== undefined) this.limiter.configure(patch.rateLimit);
     if (patch.drift !== undefined) this.setDrift(patch.drift);
     if (patch.churn !== undefined) this.setChurn(patch.churn);
