@@ -8,10 +8,13 @@ import { isExactAsDouble, mayHoldInexactNumber, RawNumber } from './numbers';
  * change (nearly every page: the native parser, today's speed). Otherwise the
  * page goes through lossless-json's parser, which hands each number's lexeme
  * to us: a lexeme a double holds exactly becomes a number, any other a
- * RawNumber. lossless-json is used on every runtime, Node 20 included, which
- * has no source text access in JSON.parse (`context.source`, JSON.rawJSON:
- * Node 21+); where it has, that path measured no faster on these pages
- * (`npm run bench:json`), so there is one code path, tested everywhere.
+ * RawNumber. lossless-json is used on every runtime. Node 20, where the
+ * local tests run, has no source text access in JSON.parse (reviver
+ * `context.source`, JSON.rawJSON: Node 21+); where it has, a reviver parses
+ * such a page about twice as fast (`npm run bench:json` on Node 26: about
+ * 1.2 ms against 2-3 ms per 100 items), but a second code path would be
+ * tested on one runtime only. The cost falls only on pages that hold such
+ * numbers, and at the API's 1,000 records/s it is a few per cent of a core.
  *
  * `stringifyJson` is JSON.stringify for everything without a RawNumber in it,
  * and writes each RawNumber's lexeme where there is one. Which objects and
