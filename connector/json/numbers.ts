@@ -83,13 +83,18 @@ export function isExactAsDouble(lexeme: string): boolean {
     if (isDigit(c)) digits++;
     else if (c === E || c === UPPER_E) break;
   }
-  if (digits > MAX_EXACT_DIGITS) return false;
+  if (digits > MANTISSA_DIGITS) return false;
   let exponentDigits = 0;
   for (i++; i < n; i++) if (isDigit(lexeme.charCodeAt(i))) exponentDigits++;
-  return exponentDigits <= MAX_EXACT_EXPONENT_DIGITS;
+  return exponentDigits <= EXPONENT_DIGITS;
 }
 
-const isNumberChar = (c: number): boolean => (c >= 48 && c <= 57) || c === 46;
+// Local copies: TypeScript reads an exported const through `exports.` on every use, which a hot loop feels.
+const MANTISSA_DIGITS = MAX_EXACT_DIGITS;
+const EXPONENT_DIGITS = MAX_EXACT_EXPONENT_DIGITS;
+const DOT = 46;
+const PLUS = 43;
+const MINUS = 45;
 
 /**
  * The pre-check: false only when no number lexeme in `text` can fail
@@ -107,19 +112,29 @@ export function mayHoldInexactNumber(text: string): boolean {
   const n = text.length;
   let i = 2;
   while (i < n) {
-    if (!isNumberChar(text.charCodeAt(i))) {
+    const c = text.charCodeAt(i);
+    // (c - 48) >>> 0 > 9: not a digit, in one unsigned comparison
+    if ((c - 48) >>> 0 > 9 && c !== DOT) {
       i += 3;
       continue;
     }
     let start = i;
-    while (start > 0 && isNumberChar(text.charCodeAt(start - 1))) start--;
+    while (start > 0) {
+      const d = text.charCodeAt(start - 1);
+      if ((d - 48) >>> 0 > 9 && d !== DOT) break;
+      start--;
+    }
     let end = i + 1;
-    while (end < n && isNumberChar(text.charCodeAt(end))) end++;
+    while (end < n) {
+      const d = text.charCodeAt(end);
+      if ((d - 48) >>> 0 > 9 && d !== DOT) break;
+      end++;
+    }
     const run = end - start;
-    if (run > MAX_EXACT_DIGITS) return true;
-    if (run > MAX_EXACT_EXPONENT_DIGITS && start > 0) {
+    if (run > MANTISSA_DIGITS) return true;
+    if (run > EXPONENT_DIGITS && start > 0) {
       let before = text.charCodeAt(start - 1);
-      if ((before === 43 || before === 45) && start > 1) before = text.charCodeAt(start - 2);
+      if ((before === PLUS || before === MINUS) && start > 1) before = text.charCodeAt(start - 2);
       if (before === E || before === UPPER_E) return true;
     }
     // text[end] is not part of a run: the next run of 3 starts at end + 1 at the earliest and holds end + 3.
