@@ -60,16 +60,8 @@ describe('discover with new fields in the API', () => {
         name,
         props: {
           loyalty_tier: { type: ['null', 'string'], description: described },
-          warehouse_zone: {
-            type: ['null', 'object'],
-            properties: {
-              aisle: { type: ['null', 'integer'] },
-              bin: { type: ['null', 'string'] },
-              climate_controlled: { type: ['null', 'boolean'] },
-              labels: { type: ['null', 'array'], items: { type: ['null', 'string'] } },
-            },
-            description: described,
-          },
+          // an object without its keys: which keys a sample shows depends on the sample (issue 16, point 5)
+          warehouse_zone: { type: ['null', 'object'], description: described },
           risk_score: { type: ['null', 'number'], description: described },
           last_audited_at: { type: ['null', 'string'], format: 'date-time', description: described },
         },

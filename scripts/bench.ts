@@ -4,10 +4,19 @@
  *   1. full read of `items` at 1,000,000 records, no latency, no rate limit:
  *      records/s and peak RSS of the connector and of the bare fetch loop
  *      (scripts/bare-fetch-loop.ts), and the ratio connector / bare;
- *   2. the same at 200,000 records: peak RSS (memory must not grow with records);
+ *   2. the same at 200,000 records: records/s and the ratio to the bare loop (pages
+ *      without a number a double cannot hold: the connector's native JSON path, issue 17's
+ *      target ≥ 1.2×), and peak RSS (memory must not grow with records);
  *   3. 20,000 records at 150 ms latency with the documented rate limit (10/s, burst 20)
  *      enforced by the simulator: records/s as a share of the 1,000 rec/s ceiling,
- *      and the number of 429 answers the simulator sent.
+ *      and the number of 429 answers the simulator sent;
+ *   4. 200,000 records that each carry a 64-bit `ext_id` beyond 2^53 (simulator --big-ids):
+ *      every page takes the connector's exact JSON path. records/s, ratio to the bare loop
+ *      (which rounds those ids: it is only the floor of speed), peak RSS.
+ *
+ * --baseline PATH/TO/cli.js also runs another build of the connector (e.g. a worktree of
+ * an earlier commit, built) in the same runs, interleaved with this one and the bare loop,
+ * so a change is compared with what it changes on the same machine in the same minutes.
  *
  * Every figure is the median of --runs N runs (default 3). --quick: 100,000 and
  * 20,000 records, 1 run (a smoke test, not a result). Each run also checks that
@@ -55,6 +64,7 @@ const RESULTS = path.join(ROOT, '.bench', 'results.json');
 const CEILING = 1000; // records/s: 10 requests/s × 100 records a page
 const RSS_LIMIT_MB = 100;
 const RSS_SAME_TOLERANCE = 0.1; // "the same for 200,000 and 1,000,000": within 10 %
+const SMALL_RATIO_TARGET = 1.2; // issue 17: pages without such numbers keep today's throughput at 200,000 records
 const RATE_LIMITED_LATENCY_MS = 150;
 
 // ---- command line --------------------------------------------------------------------
@@ -65,26 +75,33 @@ interface Options {
   small: number;
   limited: number;
   quick: boolean;
+  /** Another build's cli.js, run beside this one in scenarios 1, 2 and 4. */
+  baseline?: string;
 }
 
 function parseArgs(argv: string[]): Options {
   let runs: number | undefined;
   let quick = false;
+  let baseline: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') quick = true;
+    else if (a === '--baseline' || a.startsWith('--baseline=')) {
+      baseline = path.resolve(a.includes('=') ? a.slice('--baseline='.length) : argv[++i]);
+      if (!existsSync(baseline)) throw new Error(`--baseline ${baseline} does not exist (give a built dist/connector/cli.js)`);
+    }
     else if (a === '--runs' || a.startsWith('--runs=')) {
       const v = a.includes('=') ? a.slice('--runs='.length) : argv[++i];
       runs = Number(v);
       if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive integer');
     } else if (a === '--help' || a === '-h') {
-      process.stderr.write('usage: npm run bench -- [--runs N] [--quick]\n');
+      process.stderr.write('usage: npm run bench -- [--runs N] [--quick] [--baseline path/to/other/dist/connector/cli.js]\n');
       process.exit(0);
-    } else throw new Error(`unknown argument ${a} (use --runs N, --quick)`);
+    } else throw new Error(`unknown argument ${a} (use --runs N, --quick, --baseline PATH)`);
   }
   return quick
-    ? { runs: runs ?? 1, large: 100_000, small: 20_000, limited: 20_000, quick }
-    : { runs: runs ?? 3, large: 1_000_000, small: 200_000, limited: 20_000, quick };
+    ? { runs: runs ?? 1, large: 100_000, small: 20_000, limited: 20_000, quick, baseline }
+    : { runs: runs ?? 3, large: 1_000_000, small: 200_000, limited: 20_000, quick, baseline };
 }
 
 // ---- the programs under test ---------------------------------------------------------------
@@ -106,7 +123,7 @@ interface Limits {
 const NO_LIMIT: Limits = { requestsPerSecond: 100_000, burst: 100_000 }; // a plan without a rate limit
 const DOCUMENTED_LIMIT: Limits = { requestsPerSecond: 10, burst: 20 }; // the connector's defaults
 
-function runConnector(url: string, limits: Limits, tmp: string): Promise<ChildRun> {
+function runConnector(url: string, limits: Limits, tmp: string, cli: string = CONNECTOR): Promise<ChildRun> {
   const config = path.join(tmp, 'config.json');
   const catalog = path.join(tmp, 'catalog.json');
   writeFileSync(
@@ -115,7 +132,7 @@ function runConnector(url: string, limits: Limits, tmp: string): Promise<ChildRu
   );
   writeFileSync(catalog, JSON.stringify(CATALOG));
   // The bin itself, as the README launches it: its shebang gives Node the shipped heap flags.
-  return runMeasured([CONNECTOR, 'read', '--config', config, '--catalog', catalog], process.env, tmp);
+  return runMeasured([cli, 'read', '--config', config, '--catalog', catalog], process.env, tmp);
 }
 
 function runBareLoop(url: string, tmp: string): Promise<ChildRun> {
@@ -146,19 +163,25 @@ interface SizeResult {
   records: number;
   connector: ChildRun[];
   bare: ChildRun[];
+  baseline: ChildRun[];
 }
 
-async function unlimitedScenario(records: number, opts: Options, tmp: string, label: string): Promise<SizeResult> {
-  progress(`${label}: simulator with ${fmtInt(records)} items, no latency, no rate limit`);
-  const sim = await startSimProcess(['--counts', JSON.stringify({ items: records }), '--rate-limit', 'off', '--latency-ms', '0']);
-  const result: SizeResult = { records, connector: [], bare: [] };
+type Program = 'connector' | 'bare' | 'baseline';
+const PROGRAM_NAMES: Record<Program, string> = { connector: 'connector', bare: 'bare loop', baseline: 'baseline connector' };
+
+async function unlimitedScenario(records: number, opts: Options, tmp: string, label: string, simArgs: string[] = []): Promise<SizeResult> {
+  progress(`${label}: simulator with ${fmtInt(records)} items, no latency, no rate limit${simArgs.length ? ` (${simArgs.join(' ')})` : ''}`);
+  const sim = await startSimProcess(['--counts', JSON.stringify({ items: records }), '--rate-limit', 'off', '--latency-ms', '0', ...simArgs]);
+  const result: SizeResult = { records, connector: [], bare: [], baseline: [] };
+  const programs: Program[] = opts.baseline ? ['connector', 'baseline', 'bare'] : ['connector', 'bare'];
   try {
     for (let i = 0; i < opts.runs; i++) {
-      // alternate the order so neither program always runs on a warm (or cold) simulator
-      const order: Array<'connector' | 'bare'> = i % 2 === 0 ? ['connector', 'bare'] : ['bare', 'connector'];
+      // rotate the order so no program always runs on a warm (or cold) simulator
+      const order = programs.map((_, k) => programs[(k + i) % programs.length]);
       for (const who of order) {
-        const r = who === 'connector' ? await runConnector(sim.url, NO_LIMIT, tmp) : await runBareLoop(sim.url, tmp);
-        progress(`  run ${i + 1}/${opts.runs} ${who === 'connector' ? 'connector' : 'bare loop'}: ${fmtRun(r)}`);
+        const r =
+          who === 'bare' ? await runBareLoop(sim.url, tmp) : await runConnector(sim.url, NO_LIMIT, tmp, who === 'baseline' ? opts.baseline : CONNECTOR);
+        progress(`  run ${i + 1}/${opts.runs} ${PROGRAM_NAMES[who]}: ${fmtRun(r)}`);
         check(`${label} run ${i + 1} ${who}`, records, r);
         result[who].push(r);
       }
@@ -226,6 +249,7 @@ async function main(): Promise<void> {
     const large = await unlimitedScenario(opts.large, opts, tmp, '1');
     const small = await unlimitedScenario(opts.small, opts, tmp, '2');
     const limited = await rateLimitedScenario(opts.limited, opts, tmp);
+    const bigIds = await unlimitedScenario(opts.small, opts, tmp, '4', ['--big-ids']);
 
     const med = (runs: ChildRun[], f: (r: ChildRun) => number | null): number => median(runs.map((r) => f(r) ?? NaN));
     const rps = (r: ChildRun): number => r.recordsPerSecond;
@@ -237,6 +261,14 @@ async function main(): Promise<void> {
     const connRssLarge = med(large.connector, rss);
     const bareRssLarge = med(large.bare, rss);
     const connRssSmall = med(small.connector, rss);
+    const connRpsSmall = med(small.connector, rps);
+    const bareRpsSmall = med(small.bare, rps);
+    const ratioSmall = connRpsSmall / bareRpsSmall;
+    const connRpsBig = med(bigIds.connector, rps);
+    const bareRpsBig = med(bigIds.bare, rps);
+    const ratioBig = connRpsBig / bareRpsBig;
+    const connRssBig = med(bigIds.connector, rss);
+    const bareRssBig = med(bigIds.bare, rss);
     const bareRssSmall = med(small.bare, rss);
     const growth = (big: number, little: number): number => (big - little) / little;
     const connGrowth = growth(connRssLarge, connRssSmall);
@@ -246,6 +278,28 @@ async function main(): Promise<void> {
     const max429 = Math.max(...limited.map((r) => r.simulator429));
     const median429 = median(limited.map((r) => r.simulator429));
     const allChecks = checks.every((c) => c.ok);
+    // The baseline build beside this one (--baseline): records/s and ratio to the bare loop of the same runs.
+    const baselineRows: Row[] = [];
+    const baselineMedians: Record<string, { recordsPerSecond: number; ratio: number; peakRssMB: number }> = {};
+    if (opts.baseline) {
+      for (const [label, result] of [
+        [`1 (${fmtInt(opts.large)}, no limit)`, large],
+        [`2 (${fmtInt(opts.small)}, no limit)`, small],
+        [`4 (${fmtInt(opts.small)}, 64-bit ext_id in every record)`, bigIds],
+      ] as const) {
+        const b = med(result.baseline, rps);
+        const ratio = b / med(result.bare, rps);
+        baselineMedians[label] = { recordsPerSecond: b, ratio, peakRssMB: med(result.baseline, rss) };
+        baselineRows.push({
+          scenario: label,
+          metric: 'baseline connector: records/s, / bare loop, / this connector',
+          connector: `${fmtInt(b)}, ${ratio.toFixed(2)}×, ${(b / med(result.connector, rps)).toFixed(2)}×`,
+          bare: '—',
+          target: '—',
+          met: null,
+        });
+      }
+    }
 
     const L = fmtInt(opts.large);
     const S = fmtInt(opts.small);
@@ -267,6 +321,15 @@ async function main(): Promise<void> {
         bare: fmtMB(bareRssLarge),
         target: `≤ ${RSS_LIMIT_MB} MB`,
         met: connRssLarge <= RSS_LIMIT_MB,
+      },
+      { scenario: `2 (${S}, no limit)`, metric: 'records/s', connector: fmtInt(connRpsSmall), bare: fmtInt(bareRpsSmall), target: '—', met: null },
+      {
+        scenario: `2 (${S}, no limit)`,
+        metric: 'connector / bare loop',
+        connector: `${ratioSmall.toFixed(2)}×`,
+        bare: '1.00×',
+        target: `≥ ${SMALL_RATIO_TARGET}×`,
+        met: ratioSmall >= SMALL_RATIO_TARGET,
       },
       {
         scenario: `2 (${S}, no limit)`,
@@ -308,6 +371,32 @@ async function main(): Promise<void> {
         target: '0',
         met: max429 === 0,
       },
+      { scenario: `4 (${S}, 64-bit ext_id in every record)`, metric: 'records/s', connector: fmtInt(connRpsBig), bare: fmtInt(bareRpsBig), target: '—', met: null },
+      {
+        scenario: `4 (${S}, 64-bit ext_id in every record)`,
+        metric: 'connector / bare loop (which rounds the ids)',
+        connector: `${ratioBig.toFixed(2)}×`,
+        bare: '1.00×',
+        target: '—',
+        met: null,
+      },
+      {
+        scenario: `4 (${S}, 64-bit ext_id in every record)`,
+        metric: 'records/s vs scenario 2',
+        connector: `${(connRpsBig / connRpsSmall).toFixed(2)}×`,
+        bare: `${(bareRpsBig / bareRpsSmall).toFixed(2)}×`,
+        target: '—',
+        met: null,
+      },
+      {
+        scenario: `4 (${S}, 64-bit ext_id in every record)`,
+        metric: 'peak RSS',
+        connector: fmtMB(connRssBig),
+        bare: fmtMB(bareRssBig),
+        target: `≤ ${RSS_LIMIT_MB} MB`,
+        met: connRssBig <= RSS_LIMIT_MB,
+      },
+      ...baselineRows,
       {
         scenario: 'all runs',
         metric: 'exactly N records, exit 0',
@@ -336,17 +425,30 @@ async function main(): Promise<void> {
       machine: m,
       options: opts,
       rssMethod: RSS_METHOD,
-      targets: { limitedShare: 0.95, limited429: 0, ratioToBare: 1.0, peakRssMB: RSS_LIMIT_MB, rssSameTolerance: RSS_SAME_TOLERANCE },
+      targets: { limitedShare: 0.95, limited429: 0, ratioToBare: 1.0, ratioToBareAt200k: SMALL_RATIO_TARGET, peakRssMB: RSS_LIMIT_MB, rssSameTolerance: RSS_SAME_TOLERANCE },
       medians: {
         scenario1: { records: opts.large, connectorRecordsPerSecond: connRps, bareRecordsPerSecond: bareRps, ratio, connectorPeakRssMB: connRssLarge, barePeakRssMB: bareRssLarge },
-        scenario2: { records: opts.small, connectorPeakRssMB: connRssSmall, barePeakRssMB: bareRssSmall, connectorRssGrowth: connGrowth, bareRssGrowth: bareGrowth },
+        scenario2: {
+          records: opts.small,
+          connectorRecordsPerSecond: connRpsSmall,
+          bareRecordsPerSecond: bareRpsSmall,
+          ratio: ratioSmall,
+          connectorPeakRssMB: connRssSmall,
+          barePeakRssMB: bareRssSmall,
+          connectorRssGrowth: connGrowth,
+          bareRssGrowth: bareGrowth,
+        },
+        scenario4: { records: opts.small, connectorRecordsPerSecond: connRpsBig, bareRecordsPerSecond: bareRpsBig, ratio: ratioBig, connectorPeakRssMB: connRssBig, barePeakRssMB: bareRssBig },
         scenario3: { records: opts.limited, latencyMs: RATE_LIMITED_LATENCY_MS, rateLimit: DOCUMENTED_LIMIT, connectorRecordsPerSecond: limitedRps, shareOfCeiling: share, answers429Median: median429, answers429Max: max429 },
       },
+      baseline: opts.baseline ? { cli: opts.baseline, medians: baselineMedians } : undefined,
       met: Object.fromEntries(rows.filter((r) => r.met !== null).map((r) => [`${r.scenario}: ${r.metric}`, r.met])),
       checks,
       runs: {
         scenario1: { connector: large.connector.map(slim), bare: large.bare.map(slim) },
         scenario2: { connector: small.connector.map(slim), bare: small.bare.map(slim) },
+        scenario4: { connector: bigIds.connector.map(slim), bare: bigIds.bare.map(slim) },
+        baseline: opts.baseline ? { scenario1: large.baseline.map(slim), scenario2: small.baseline.map(slim), scenario4: bigIds.baseline.map(slim) } : undefined,
         scenario3: limited.map((r) => ({ ...slim(r), simulator429: r.simulator429, simulatorRequests: r.simulatorRequests })),
       },
     };

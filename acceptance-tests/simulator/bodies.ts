@@ -35,8 +35,16 @@ const REASONS: Record<number, string> = {
   504: 'Gateway Time-out',
 };
 
+/** JSON text of a value; a bigint (the `bigIds` option) is written as its exact digits. */
 export function jsonBody(value: unknown): Body {
-  return { contentType: JSON_TYPE, text: JSON.stringify(value) };
+  try {
+    return { contentType: JSON_TYPE, text: JSON.stringify(value) };
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    // JSON.stringify cannot write a bigint: write a marker string (the simulator's data has no U+0000), then the digits in its place.
+    const marked = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `\u0000bigint:${v}` : v));
+    return { contentType: JSON_TYPE, text: marked.replace(/"\\u0000bigint:(-?\d+)"/g, '$1') };
+  }
 }
 
 export function errorBody(status: number, message: string): Body {

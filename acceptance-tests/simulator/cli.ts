@@ -55,6 +55,7 @@ export function optionsFromArgs(argv: string[]): SimulatorOptions {
     .option('forbidden', { type: 'string', array: true, choices: RESOURCES, describe: 'resource answered with 403 (repeatable)' })
     .option('forbidden-for', { type: 'string', array: true, describe: 'KEY=resource,… answered with 403 for that key only (repeatable)' })
     .option('extra-fields', { type: 'boolean', default: false, describe: 'add undeclared fields to every record' })
+    .option('big-ids', { type: 'boolean', default: false, describe: 'add ext_id, a 64-bit integer beyond 2^53, to every record' })
     .strict()
     .help()
     .parseSync();
@@ -69,6 +70,7 @@ export function optionsFromArgs(argv: string[]): SimulatorOptions {
     forbidden: args.forbidden as Resource[] | undefined,
     forbiddenByKey: parseForbiddenFor(args['forbidden-for']),
     extraFields: args['extra-fields'],
+    bigIds: args['big-ids'],
   };
 }
 

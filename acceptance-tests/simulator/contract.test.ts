@@ -103,6 +103,27 @@ describe('extraFields', () => {
   });
 });
 
+describe('bigIds', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ bigIds: true, counts: { items: 3 } });
+  });
+  afterAll(() => sim.close());
+
+  it('every record carries ext_id, after id, written as the exact digits of a 64-bit integer beyond 2^53', async () => {
+    const text = await (await get(sim, 'items')).text();
+    const ids = [...text.matchAll(/\{"id":"(itm_\d+)","ext_id":(\d+),"sku"/g)].map((m) => [m[1], m[2]]);
+    expect(ids).toEqual([
+      ['itm_00000001', '9000000000000000000'],
+      ['itm_00000002', '9000000000000007919'],
+      ['itm_00000003', '9000000000000015838'],
+    ]);
+    expect(BigInt(ids[1][1]) > 2n ** 53n && BigInt(ids[1][1]) < 2n ** 63n).toBe(true);
+    expect(String(Number(ids[1][1]))).not.toBe(ids[1][1]); // a double cannot hold it
+    expect([...sim.records('items')].map((r) => r.ext_id)).toEqual([9000000000000000000n, 9000000000000007919n, 9000000000000015838n]);
+  });
+});
+
 describe('error bodies validate against Error', () => {
   let sim: Simulator;
   beforeAll(async () => {

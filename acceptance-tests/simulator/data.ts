@@ -252,6 +252,7 @@ export function generateRecord(
   updatedAt: number,
   currentUpdatedAt: number,
   withExtraFields: boolean,
+  withBigIds = false,
 ): ApiRecord {
   const rng = rngFor(ctx, resource, index);
   let record: ApiRecord;
@@ -278,5 +279,11 @@ export function generateRecord(
   if (currentUpdatedAt !== updatedAt && resource !== 'stock_summaries') {
     record.updated_at = formatTimestamp(currentUpdatedAt);
   }
-  return withExtraFields ? { ...record, ...extraFields(ctx, resource, index) } : record;
+  if (withExtraFields) record = { ...record, ...extraFields(ctx, resource, index) };
+  return withBigIds ? { id: record.id, ext_id: bigId(index), ...record } : record;
+}
+
+/** A 64-bit id beyond 2^53 (between 9e18 and 2^63 - 1 for any index the simulator accepts): a double cannot hold it. */
+export function bigId(index: number): bigint {
+  return 9_000_000_000_000_000_000n + BigInt(index) * 7919n;
 }

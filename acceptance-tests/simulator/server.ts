@@ -79,6 +79,7 @@ class SimulatorServer implements Simulator {
   private latencyMs: number;
   private dateSkewMs: number;
   private extraFields: boolean;
+  private bigIds: boolean;
   private drift: DriftConfig | null = null;
   private driftServed = 0;
   private churn: Churn | null = null;
@@ -100,7 +101,7 @@ class SimulatorServer implements Simulator {
     RESOURCES.forEach((resource, r) => {
       const timeline = resource === 'stock_summaries' ? null : new Timeline(seed, r, counts[resource]);
       this.stores[resource] = new ResourceStore(counts[resource], timeline, (index, originalAt, currentAt) =>
-        generateRecord(this.ctx, resource, index, originalAt, currentAt, this.extraFields),
+        generateRecord(this.ctx, resource, index, originalAt, currentAt, this.extraFields, this.bigIds),
       );
     });
 
@@ -110,6 +111,7 @@ class SimulatorServer implements Simulator {
     this.latencyMs = opts.latencyMs ?? 0;
     this.dateSkewMs = checkSkew(opts.dateSkewMs ?? 0);
     this.extraFields = opts.extraFields ?? false;
+    this.bigIds = opts.bigIds ?? false;
     this.limiter = new RateLimiter(opts.rateLimit ?? null);
     this.faults = new FaultInjector(opts.faults ?? []);
     this.setDrift(opts.drift ?? null);
@@ -162,6 +164,7 @@ class SimulatorServer implements Simulator {
     if (patch.latencyMs !== undefined) this.latencyMs = patch.latencyMs;
     if (patch.dateSkewMs !== undefined) this.dateSkewMs = checkSkew(patch.dateSkewMs);
     if (patch.extraFields !== undefined) this.extraFields = patch.extraFields;
+    if (patch.bigIds !== undefined) this.bigIds = patch.bigIds;
     if (patch.rateLimit !== undefined) this.limiter.configure(patch.rateLimit);
     if (patch.drift !== undefined) this.setDrift(patch.drift);
     if (patch.churn !== undefined) this.setChurn(patch.churn);

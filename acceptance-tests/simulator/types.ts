@@ -88,12 +88,17 @@ export interface SimulatorOptions {
   churn?: ChurnConfig | null;
   /** Adds undeclared fields to every record: a scalar, a nested object, a timestamp and a nullable number. */
   extraFields?: boolean;
+  /**
+   * Adds `ext_id` to every record, after `id`: a 64-bit integer beyond 2^53 (a bigint in `records()`),
+   * written as its exact digits, which no JavaScript number can hold.
+   */
+  bigIds?: boolean;
   /** Serve HTTPS with this key and certificate (PEM) instead of HTTP; `url` then starts with https://. */
   tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export type MutableOptions = Partial<
-  Pick<SimulatorOptions, 'forbidden' | 'forbiddenByKey' | 'rateLimit' | 'latencyMs' | 'dateSkewMs' | 'drift' | 'churn' | 'extraFields' | 'apiKeys'>
+  Pick<SimulatorOptions, 'forbidden' | 'forbiddenByKey' | 'rateLimit' | 'latencyMs' | 'dateSkewMs' | 'drift' | 'churn' | 'extraFields' | 'bigIds' | 'apiKeys'>
 >;
 
 export interface RequestLogEntry {

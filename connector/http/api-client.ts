@@ -1,4 +1,5 @@
 import type { Config } from '../config/config';
+import { parseJson } from '../json/exact-json';
 import { ConnectorError, systemError, transientError } from '../protocol/errors';
 import { ApiClock } from './api-clock';
 import type { CloudGuard } from './cloud-guard';
@@ -80,7 +81,10 @@ export class ApiClient {
     );
   }
 
-  /** GET a JSON document; `stream` names the stream in error messages. */
+  /**
+   * GET a JSON document; `stream` names the stream in error messages. Numbers a
+   * double cannot hold come back as RawNumber (json/exact-json.ts).
+   */
   async getJson(stream: string, path: string, params: QueryParams, opts: RequestOptions = {}): Promise<{ body: unknown; label: string }> {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v !== undefined) query.set(k, String(v));
@@ -132,7 +136,7 @@ export class ApiClient {
     const resolution = resolve(res.status);
     if (resolution.action === 'ok') {
       try {
-        return { body: JSON.parse(res.body), label };
+        return { body: parseJson(res.body), label };
       } catch {
         throw systemError(
           `Stream ${stream}: the API answered ${label} with HTTP ${res.status} but a body that is not JSON.`,

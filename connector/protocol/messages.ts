@@ -3,6 +3,7 @@
  * airbyte-protocol's airbyte_protocol.yaml (AirbyteMessage and its payloads).
  * Builders return plain objects; `output.ts` turns them into stdout lines.
  */
+import { stringifyJson } from '../json/exact-json';
 
 export type FailureType = 'system_error' | 'config_error' | 'transient_error';
 export type LogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
@@ -125,12 +126,13 @@ export const errorTrace = (error: ErrorTrace): AirbyteMessage => ({
 
 /**
  * One RECORD line per record, built by concatenation: the record is serialised
- * once and passed through untouched (unknown fields included).
+ * once, unknown fields included, every number with the value the API sent
+ * (json/exact-json.ts).
  */
 export function recordLines(stream: string, records: readonly unknown[], emittedAt: number): string {
   const head = `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"data":`;
   const tail = `,"emitted_at":${emittedAt}}}\n`;
   let out = '';
-  for (const r of records) out += head + JSON.stringify(r) + tail;
+  for (const r of records) out += head + stringifyJson(r) + tail;
   return out;
 }

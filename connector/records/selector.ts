@@ -1,9 +1,12 @@
+import { stringifyJson } from '../json/exact-json';
+import { isJsonObject, isRawNumber, safeIntegerOf } from '../json/numbers';
 import { systemError } from '../protocol/errors';
 import { Micros, parseTimestamp } from '../state/timestamp';
 import type { StreamDefinition } from '../streams/definitions';
 
-/** One record as read from a page: its identity and cursor, and the record itself, untouched. */
+/** One record as read from a page: its identity and cursor, and the record itself, as parsed. */
 export interface Row {
+  /** The id as a string; a numeric id is its lexeme as the API wrote it when a double cannot hold it. */
   id: string;
   /** Epoch microseconds of the cursor field; absent for streams without a cursor. */
   cursor?: Micros;
@@ -21,14 +24,17 @@ export interface Page {
 /**
  * The record selector: takes the records out of a response body and checks
  * what the read relies on (an array under `data`, an `id` on every record, a
- * readable cursor). Anything else is a malformed response: a system_error
- * naming the stream and the request, never a silent skip.
+ * readable cursor, a `total` that is a count). Anything else is a malformed
+ * response: a system_error naming the stream and the request, never a silent
+ * skip. A number a double cannot hold (a RawNumber) is read exactly: a numeric
+ * id keeps its lexeme, and a `total` that is not a safe integer is malformed
+ * rather than rounded.
  */
 export function selectPage(def: StreamDefinition, body: unknown, request: string): Page {
   const fail = (what: string) =>
     systemError(`Stream ${def.name}: the API answered ${request} with a malformed response: ${what}.`);
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw fail('the body is not a JSON object');
-  const data = (body as Record<string, unknown>)[def.recordSelector];
+  if (!isJsonObject(body)) throw fail('the body is not a JSON object');
+  const data = body[def.recordSelector];
   if (data === undefined) throw fail(`it has no "${def.recordSelector}" field`);
   if (!Array.isArray(data)) throw fail(`"${def.recordSelector}" is not an array`);
 
@@ -36,26 +42,42 @@ export function selectPage(def: StreamDefinition, body: unknown, request: string
   const cursorField = def.cursor?.field;
   for (let i = 0; i < data.length; i++) {
     const record = data[i];
-    if (!record || typeof record !== 'object' || Array.isArray(record)) throw fail(`record ${i} is not an object`);
-    const rawId = (record as Record<string, unknown>).id;
-    if ((typeof rawId !== 'string' || rawId === '') && typeof rawId !== 'number') {
+    if (!isJsonObject(record)) throw fail(`record ${i} is not an object`);
+    const rawId = record.id;
+    if ((typeof rawId !== 'string' || rawId === '') && typeof rawId !== 'number' && !isRawNumber(rawId)) {
       throw fail(`record ${i} has no "id"`);
     }
-    const row: Row = { id: String(rawId), record: record as Record<string, unknown> };
+    const row: Row = { id: String(rawId), record };
     if (cursorField) {
-      const value = (record as Record<string, unknown>)[cursorField];
+      const value = record[cursorField];
       const cursor = parseTimestamp(value);
       if (cursor === undefined) {
-        throw fail(`record ${JSON.stringify(row.id)} has ${cursorField}=${JSON.stringify(value)}, which is not an RFC 3339 timestamp`);
+        throw fail(`record ${JSON.stringify(row.id)} has ${cursorField}=${stringifyJson(value)}, which is not an RFC 3339 timestamp`);
       }
       row.cursor = cursor;
     }
     rows[i] = row;
   }
-  const { total, limit } = body as Record<string, unknown>;
-  return {
-    rows,
-    total: typeof total === 'number' && Number.isInteger(total) && total >= 0 ? total : undefined,
-    limit: typeof limit === 'number' && Number.isInteger(limit) && limit >= 1 ? limit : undefined,
-  };
+  return { rows, total: countOf(body.total, fail), limit: pageSizeOf(body.limit) };
+}
+
+/** `limit` as the page size the API applied: a whole number of at least 1, else unknown (it is only a hint to paging). */
+function pageSizeOf(limit: unknown): number | undefined {
+  const size = typeof limit === 'number' || isRawNumber(limit) ? safeIntegerOf(limit) : undefined;
+  return size !== undefined && size >= 1 ? size : undefined;
+}
+
+/**
+ * `total` as a count: absent (or null) says nothing; a whole number from 0 to
+ * Number.MAX_SAFE_INTEGER is the count, read exactly whatever its spelling
+ * (1e3 is 1000); any other value is malformed, since paging and the estimate
+ * would run on a rounded or meaningless count.
+ */
+function countOf(total: unknown, fail: (what: string) => Error): number | undefined {
+  if (total === undefined || total === null) return undefined;
+  const count = typeof total === 'number' || isRawNumber(total) ? safeIntegerOf(total) : undefined;
+  if (count === undefined || count < 0) {
+    throw fail(`"total" is ${stringifyJson(total).slice(0, 60)}, not a count of records (a whole number from 0 to ${Number.MAX_SAFE_INTEGER})`);
+  }
+  return count;
 }

@@ -1,3 +1,4 @@
+import { parseJson } from '../json/exact-json';
 import { UndeclaredFields, undeclaredFieldsWarning } from './undeclared-fields';
 
 const schema = { type: 'object', properties: { id: { type: 'string' }, address: { type: 'object', properties: { city: {} } } } };
@@ -17,6 +18,13 @@ describe('UndeclaredFields', () => {
     const u = new UndeclaredFields(schema);
     expect(u.observe({ id: '1', address: { city: 'x', new_nested: 1 } })).toEqual([]);
     expect(u.count).toBe(0);
+  });
+
+  test('numbers a double cannot hold (RawNumber values) are values like any other: only keys count', () => {
+    const u = new UndeclaredFields(schema);
+    const page = parseJson('[{"id":18446744073709551001,"address":{"city":1e400}},{"id":"2","ext_id":-9223372036854775100,"lexeme":1}]') as Record<string, unknown>[];
+    expect(u.observeAll(page)).toEqual(['ext_id', 'lexeme']);
+    expect(u.observeAll(page)).toEqual([]);
   });
 
   test('observeAll: every field first seen in a page, across its records', () => {

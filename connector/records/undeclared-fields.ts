@@ -4,7 +4,7 @@
  * The platform writes what the configured catalog's json_schema declares; a
  * typed destination makes no column for any other top-level field, so a field
  * the API added since the last schema refresh does not reach the warehouse's
- * columns. Records are still passed on untouched (the contract says so); this
+ * columns. Records are still passed on in full (the contract says so); this
  * only notices such fields, so the read can say so once per field.
  *
  * Depth: top-level keys only. They are what becomes a column; a new key inside
