@@ -1,3 +1,4 @@
+import { stringifyJson } from '../json/exact-json';
 import type { Row } from '../records/selector';
 import type { Micros } from '../state/timestamp';
 
@@ -62,7 +63,7 @@ export class InstantLedger {
   }
 }
 
-/** Two versions of a record are the same when they serialise the same. */
+/** Two versions of a record are the same when they serialise the same, numbers as the API wrote them. */
 export function sameVersion(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
+  return a === b || stringifyJson(a) === stringifyJson(b);
 }
