@@ -248,9 +248,9 @@ export class OffsetPager {
 
     // A tie group longer than a page: records of the last instant already emitted (by this query or the pass
     // before) can come after the anchor too.
-    const fresh = this.opts.hasCursor ? rows.slice(skip).filter((r) => !this.wasEmitted(r)) : rows.slice(skip);
+    const fresh = this.withoutEmitted(rows.slice(skip));
     this.checkOrder(fresh, req);
-    for (const row of fresh) this.remember(row);
+    this.remember(fresh);
     if (fresh.length) {
       this.idleRestarts = 0;
       this.lastOffset = req.offset + rows.length - 1;
@@ -328,16 +328,30 @@ export class OffsetPager {
     }
   }
 
-  private wasEmitted(row: Row): boolean {
-    return this.ledger !== undefined && this.ledger.emitted(row);
+  /**
+   * `rows` without the versions already emitted at the ledger's instant. Rows ascend, so only a leading run can be
+   * at that instant: the rest of the page is not looked at (this runs for every page of every read).
+   */
+  private withoutEmitted(rows: Row[]): Row[] {
+    const ledger = this.ledger;
+    if (!this.opts.hasCursor || ledger === undefined) return rows;
+    let k = 0;
+    while (k < rows.length && rows[k].cursor === ledger.cursor) k++;
+    if (k === 0) return rows;
+    const kept = rows.slice(0, k).filter((r) => !ledger.emitted(r));
+    return kept.length === k ? rows : kept.concat(rows.slice(k));
   }
 
-  private remember(row: Row): void {
-    if (row.cursor !== undefined) {
-      if (this.ledger?.cursor !== row.cursor) this.ledger = new InstantLedger(row.cursor);
-      this.ledger.add(row);
-    }
-    this.last = row;
+  /** The rows just emitted: the last one, and in the ledger those of its instant (earlier instants are done with). */
+  private remember(rows: Row[]): void {
+    if (!rows.length) return;
+    const last = rows[rows.length - 1];
+    this.last = last;
+    if (last.cursor === undefined) return;
+    let first = rows.length - 1;
+    while (first > 0 && rows[first - 1].cursor === last.cursor) first--;
+    if (this.ledger?.cursor !== last.cursor) this.ledger = new InstantLedger(last.cursor);
+    for (let i = first; i < rows.length; i++) this.ledger.add(rows[i]);
   }
 
   /** The API promises ascending cursors; a checkpoint past unread data would lose it, so disorder stops the stream. */

@@ -35,17 +35,25 @@ export class Checkpoint {
     private readonly ceiling: () => Micros,
   ) {}
 
-  /** Records just emitted, in list order. */
+  /**
+   * Records just emitted, in list order. Only the last instant at or below the ceiling matters, so only the run of
+   * rows at it, at the end of the page, is looked at (this runs for every page of every read).
+   */
   emitted(rows: readonly Row[]): void {
     if (!rows.length) return;
     const ceiling = this.ceiling();
-    for (const row of rows) {
-      const at = row.cursor;
-      if (at === undefined || at > ceiling) continue; // stamped in the future: emitted, never a checkpoint
-      if (this.ledger === undefined || at > this.ledger.cursor) this.ledger = new InstantLedger(at);
-      else if (at < this.ledger.cursor) continue;
-      if (!this.ledger.has(row.id)) this.moves++;
-      this.ledger.add(row);
+    let last = rows.length - 1;
+    // Rows stamped in the future (after the clocks) are emitted but never a checkpoint.
+    while (last >= 0 && !(rows[last].cursor !== undefined && rows[last].cursor! <= ceiling)) last--;
+    if (last < 0) return;
+    const at = rows[last].cursor!;
+    if (this.ledger !== undefined && at < this.ledger.cursor) return;
+    let first = last;
+    while (first > 0 && rows[first - 1].cursor === at) first--;
+    if (this.ledger === undefined || at > this.ledger.cursor) this.ledger = new InstantLedger(at);
+    for (let i = first; i <= last; i++) {
+      if (!this.ledger.has(rows[i].id)) this.moves++;
+      this.ledger.add(rows[i]);
     }
   }
 
