@@ -229,7 +229,7 @@ describe('OffsetPager after another pass', () => {
     const next = new OffsetPager({ limit: 100, hasCursor: true, since: 150n, alreadyEmitted: seen });
     const b = drain(list, next).emitted;
     expect(ids(b)).toEqual(ids(list.rows.slice(160)));
-    expect(next.lastInstant?.ids).toEqual([...seen.ids, ...ids(list.rows.slice(160))]);
+    expect(seen.ids).toEqual(ids(list.rows.slice(150, 160))); // the ledger handed in is not changed by the pager
   });
 
   test('a record at that instant that changed since it was emitted (a later version in its own second) is emitted again', () => {

@@ -93,7 +93,8 @@ export interface PagerOptions {
   maxIdleRestarts?: number;
 }
 
-type FirstPageRule = 'none' | 'starts-with-emitted' | 'contains-anchor';
+/** What the first page of a query must show: nothing in particular, or (lists by id, resuming) the record to go on after. */
+type FirstPageRule = 'none' | 'contains-anchor';
 
 /** Why a query restarts: records moved under it, or a page came back with nothing to step on while `total` says more. */
 type Drift = 'moved' | 'short';
@@ -144,7 +145,6 @@ export class OffsetPager {
     if (done && opts.hasCursor && done.size > 0) {
       this.last = { id: done.ids[done.size - 1], cursor: done.cursor, record: {} };
       this.ledger = done.copy();
-      this.firstRule = 'starts-with-emitted';
     }
     const resume = opts.resumeAfter;
     if (resume && !opts.hasCursor) {
@@ -171,20 +171,12 @@ export class OffsetPager {
     return this.size;
   }
 
-  /** The `total` of the last page accepted (records matching this query when it was served). */
-  get lastTotal(): number | undefined {
-    return this.knownTotal;
-  }
 
   /** The last record emitted (its cursor is the checkpoint). */
   get position(): Row | undefined {
     return this.last;
   }
 
-  /** The newest instant emitted and what was emitted at it. */
-  get lastInstant(): InstantLedger | undefined {
-    return this.ledger;
-  }
 
   /** The offset at which the last record emitted was seen (the checkpoint of a list without a cursor). */
   get positionOffset(): number | undefined {
@@ -287,7 +279,7 @@ export class OffsetPager {
     if ((this.ledger?.size ?? 0) >= this.size - 1) return false;
     this.query++;
     this.since = last.cursor;
-    this.firstRule = 'starts-with-emitted';
+    this.firstRule = 'none';
     this.firstOffset = this.expectedOffset = 0;
     this.issued = false;
     this.anchor = undefined;
@@ -318,8 +310,6 @@ export class OffsetPager {
     switch (this.firstRule) {
       case 'none':
         return 0;
-      case 'starts-with-emitted':
-        return 0; // what was emitted at the instant the query starts from is dropped wherever it comes (accept)
       case 'contains-anchor': {
         const i = this.last ? rows.findIndex((r) => r.id === this.last!.id) : -1;
         if (i < 0) return `record ${JSON.stringify(this.last?.id)} is not where it was`;
@@ -419,7 +409,7 @@ export class OffsetPager {
 
     if (this.opts.hasCursor) {
       this.since = this.last?.cursor ?? this.since;
-      this.firstRule = this.last ? 'starts-with-emitted' : 'none';
+      this.firstRule = 'none'; // what was emitted at the instant it starts from is dropped wherever it comes (accept)
       this.firstOffset = 0;
     } else {
       if (firstPageFailed && previousRule === 'contains-anchor') {
