@@ -21,8 +21,11 @@ RUN npm ci --ignore-scripts --no-audit --no-fund --loglevel=warn
 COPY tsconfig.json tsconfig.build.json ./
 COPY schemas ./schemas
 COPY connector ./connector
+# compile-validator.js writes the config schema's validator as Ajv standalone
+# code (connector/config/validator.ts says why), as `npm run build` does.
 RUN npx tsc -p tsconfig.build.json \
- && test -f dist/connector/cli.js && test -d dist/schemas
+ && node dist/connector/config/compile-validator.js \
+ && test -f dist/connector/cli.js && test -f dist/connector/config/compiled-validator.js && test -d dist/schemas
 
 # ---- deps: production dependencies only (ajv, ajv-formats, yargs, the proxy agents)
 FROM ${BASE_IMAGE} AS deps

@@ -1,9 +1,9 @@
-import Ajv, { ErrorObject } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
 import { readFileSync } from 'fs';
 import { configError } from '../protocol/errors';
 import { Micros, parseTimestamp } from '../state/timestamp';
 import { connectionSpecification, DEFAULTS } from './spec';
+import { configValidator } from './validator';
 
 /** The validated configuration every other module receives (never the raw JSON). */
 export interface Config {
@@ -22,10 +22,6 @@ export interface Config {
   maxRetryMs: number;
   retryInitialDelayMs: number;
 }
-
-const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
-const validate = ajv.compile(connectionSpecification);
 
 /**
  * Reads a JSON file given on the command line, or fails with a config_error
@@ -88,6 +84,7 @@ export function parseConfig(raw: unknown): Config {
   }
   // Platforms may send explicit nulls for unset optional fields: treat them as unset.
   const input = Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([, v]) => v !== null));
+  const validate = configValidator();
   if (!validate(input)) {
     const problems = (validate.errors ?? []).map(describe);
     throw configError(`The config is invalid: ${[...new Set(problems)].join('; ')}.`);
