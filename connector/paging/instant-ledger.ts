@@ -63,6 +63,26 @@ export class InstantLedger {
   }
 }
 
+/**
+ * The ledger of the last instant once `rows[0..last]` (in list order) are emitted. Only the run of rows at
+ * `rows[last]`'s instant, which ends at `last`, is looked at (this runs for every page of every read): it is added to
+ * `ledger` when that is the instant's ledger already, or to a new ledger when the instant is later; an earlier
+ * instant leaves `ledger` as it is. `added`: the ids of the run the ledger did not hold yet.
+ */
+export function afterRun(ledger: InstantLedger | undefined, rows: readonly Row[], last: number): { ledger: InstantLedger; added: number } {
+  const at = rows[last].cursor!;
+  if (ledger !== undefined && at < ledger.cursor) return { ledger, added: 0 };
+  let first = last;
+  while (first > 0 && rows[first - 1].cursor === at) first--;
+  const next = ledger === undefined || at > ledger.cursor ? new InstantLedger(at) : ledger;
+  let added = 0;
+  for (let i = first; i <= last; i++) {
+    if (!next.has(rows[i].id)) added++;
+    next.add(rows[i]);
+  }
+  return { ledger: next, added };
+}
+
 /** Two versions of a record are the same when they serialise the same, numbers as the API wrote them. */
 export function sameVersion(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   return a === b || stringifyJson(a) === stringifyJson(b);

@@ -1,7 +1,7 @@
 import { systemError, transientError } from '../protocol/errors';
 import type { Page, Row } from '../records/selector';
 import { formatTimestamp, Micros } from '../state/timestamp';
-import { InstantLedger, sameVersion } from './instant-ledger';
+import { afterRun, InstantLedger, sameVersion } from './instant-ledger';
 
 /**
  * Offset paging that loses no record while the data changes underneath.
@@ -171,12 +171,10 @@ export class OffsetPager {
     return this.size;
   }
 
-
   /** The last record emitted (its cursor is the checkpoint). */
   get position(): Row | undefined {
     return this.last;
   }
-
 
   /** The offset at which the last record emitted was seen (the checkpoint of a list without a cursor). */
   get positionOffset(): number | undefined {
@@ -338,10 +336,7 @@ export class OffsetPager {
     const last = rows[rows.length - 1];
     this.last = last;
     if (last.cursor === undefined) return;
-    let first = rows.length - 1;
-    while (first > 0 && rows[first - 1].cursor === last.cursor) first--;
-    if (this.ledger?.cursor !== last.cursor) this.ledger = new InstantLedger(last.cursor);
-    for (let i = first; i < rows.length; i++) this.ledger.add(rows[i]);
+    this.ledger = afterRun(this.ledger, rows, rows.length - 1).ledger;
   }
 
   /** The API promises ascending cursors; a checkpoint past unread data would lose it, so disorder stops the stream. */

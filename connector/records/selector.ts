@@ -1,5 +1,5 @@
 import { stringifyJson } from '../json/exact-json';
-import { isJsonObject, isRawNumber, safeIntegerOf } from '../json/numbers';
+import { isJsonNumber, isJsonObject, isRawNumber, safeIntegerOf } from '../json/numbers';
 import { systemError } from '../protocol/errors';
 import { Micros, parseTimestamp } from '../state/timestamp';
 import type { StreamDefinition } from '../streams/definitions';
@@ -63,7 +63,7 @@ export function selectPage(def: StreamDefinition, body: unknown, request: string
 
 /** `limit` as the page size the API applied: a whole number of at least 1, else unknown (it is only a hint to paging). */
 function pageSizeOf(limit: unknown): number | undefined {
-  const size = typeof limit === 'number' || isRawNumber(limit) ? safeIntegerOf(limit) : undefined;
+  const size = isJsonNumber(limit) ? safeIntegerOf(limit) : undefined;
   return size !== undefined && size >= 1 ? size : undefined;
 }
 
@@ -75,7 +75,7 @@ function pageSizeOf(limit: unknown): number | undefined {
  */
 function countOf(total: unknown, fail: (what: string) => Error): number | undefined {
   if (total === undefined || total === null) return undefined;
-  const count = typeof total === 'number' || isRawNumber(total) ? safeIntegerOf(total) : undefined;
+  const count = isJsonNumber(total) ? safeIntegerOf(total) : undefined;
   if (count === undefined || count < 0) {
     throw fail(`"total" is ${stringifyJson(total).slice(0, 60)}, not a count of records (a whole number from 0 to ${Number.MAX_SAFE_INTEGER})`);
   }

@@ -1,4 +1,4 @@
-import { InstantLedger } from '../paging/instant-ledger';
+import { afterRun, InstantLedger } from '../paging/instant-ledger';
 import type { Row } from '../records/selector';
 import { maxMicros, Micros } from './timestamp';
 
@@ -46,15 +46,9 @@ export class Checkpoint {
     // Rows stamped in the future (after the clocks) are emitted but never a checkpoint.
     while (last >= 0 && !(rows[last].cursor !== undefined && rows[last].cursor! <= ceiling)) last--;
     if (last < 0) return;
-    const at = rows[last].cursor!;
-    if (this.ledger !== undefined && at < this.ledger.cursor) return;
-    let first = last;
-    while (first > 0 && rows[first - 1].cursor === at) first--;
-    if (this.ledger === undefined || at > this.ledger.cursor) this.ledger = new InstantLedger(at);
-    for (let i = first; i <= last; i++) {
-      if (!this.ledger.has(rows[i].id)) this.moves++;
-      this.ledger.add(rows[i]);
-    }
+    const { ledger, added } = afterRun(this.ledger, rows, last);
+    this.ledger = ledger;
+    this.moves += added;
   }
 
   /** The last record emitted at or below the ceiling: where the next pass of this read starts (inclusive). */

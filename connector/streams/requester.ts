@@ -1,10 +1,8 @@
-import type { ApiClient, RequestOptions } from '../http/api-client';
+import type { ApiClient, QueryParams, RequestOptions } from '../http/api-client';
 import type { PageFetcher } from '../paging/page-loop';
 import { Page, selectPage } from '../records/selector';
 import { formatTimestamp } from '../state/timestamp';
 import type { StreamDefinition } from './definitions';
-
-export type QueryParams = Record<string, string | number | undefined>;
 
 /** One GET of a stream's list, as a Page (records selected and checked by records/selector.ts). */
 export function getPage(client: ApiClient, def: StreamDefinition, params: QueryParams, opts: RequestOptions = {}): Promise<Page> {
