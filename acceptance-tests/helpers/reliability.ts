@@ -105,11 +105,16 @@ export function collectingRunner(): { run: Runner; outputs: Collected[]; leaks: 
   return { run, outputs, leaks };
 }
 
+/** The same number of records in every stream. */
+export function everyStream(n: number): Partial<Record<Resource, number>> {
+  const counts: Partial<Record<Resource, number>> = {};
+  for (const r of RESOURCES) counts[r] = n;
+  return counts;
+}
+
 /** Small datasets: a few pages for `big`, a handful of records elsewhere. */
 export function smallCounts(big: Partial<Record<Resource, number>> = {}): Partial<Record<Resource, number>> {
-  const counts: Partial<Record<Resource, number>> = {};
-  for (const r of RESOURCES) counts[r] = 5;
-  return { ...counts, ...big };
+  return { ...everyStream(5), ...big };
 }
 
 /** WARN log messages of a run. */

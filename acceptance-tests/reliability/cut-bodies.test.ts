@@ -10,7 +10,7 @@
  * finish in time and the test fails.
  */
 import { FaultRule, RESOURCES, Resource, Simulator, startSimulator } from '../simulator';
-import { catalogOf, collectingRunner, fastConfig, recordIds, simIds, warnings } from '../helpers/reliability';
+import { catalogOf, collectingRunner, everyStream, fastConfig, recordIds, simIds, warnings } from '../helpers/reliability';
 import { RunResult } from '../helpers/run-connector';
 
 const { run, leaks } = collectingRunner();
@@ -23,9 +23,7 @@ const CUT = /closed before the response was complete/;
 let sim: Simulator;
 
 beforeAll(async () => {
-  const counts: Partial<Record<Resource, number>> = {};
-  for (const r of RESOURCES) counts[r] = PER_STREAM;
-  sim = await startSimulator({ counts });
+  sim = await startSimulator({ counts: everyStream(PER_STREAM) });
 });
 afterAll(() => sim.close());
 afterAll(() => expect(leaks()).toEqual([]));

@@ -30,7 +30,7 @@
  * it, instead of holding every later request for the hour.
  */
 import { FaultRule, RESOURCES, Resource, Simulator, SimulatorStats, startSimulator } from '../simulator';
-import { catalogOf, collectingRunner, fastConfig, recordIds, simIds } from '../helpers/reliability';
+import { catalogOf, collectingRunner, everyStream, fastConfig, recordIds, simIds } from '../helpers/reliability';
 import { RunResult } from '../helpers/run-connector';
 
 const { run, leaks } = collectingRunner();
@@ -80,9 +80,7 @@ function report(name: string, waits: SimulatorStats['waits']): void {
 describe('a six-stream read with 5xx, 429s carrying an HTTP-date Retry-After, 503s carrying Retry-After, and bodies cut short', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    const counts: Partial<Record<Resource, number>> = {};
-    for (const r of RESOURCES) counts[r] = PER_STREAM;
-    sim = await startSimulator({ counts });
+    sim = await startSimulator({ counts: everyStream(PER_STREAM) });
   });
   afterAll(() => sim.close());
 

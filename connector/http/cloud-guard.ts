@@ -22,8 +22,7 @@ import dns from 'dns';
 import { BlockList, isIP } from 'net';
 import type { LookupAddress, LookupOptions } from 'dns';
 import { configError } from '../protocol/errors';
-
-export type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from './types';
 
 /** What a resolver answers: every address of a host name. */
 export type Resolve = (hostname: string) => Promise<LookupAddress[]>;

@@ -21,9 +21,7 @@ import http from 'http';
 import https from 'https';
 import { getProxyForUrl } from 'proxy-from-env';
 import type { Lookup } from './cloud-guard';
-import { NetworkSetupError, ProxyEndpoint } from './types';
-
-export type Env = Readonly<Record<string, string | undefined>>;
+import { Env, NetworkSetupError, ProxyEndpoint } from './types';
 
 export interface Route {
   agent: http.Agent;

@@ -68,6 +68,9 @@ export function compose(transport: Send, ...interceptors: Interceptor[]): Send {
 }
 
 /** A proxy requests go through, as messages name it (never with its credentials). */
+/** The process environment, or a test's stand-in for it (Cloud mode and the proxy variables are read from it). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 export interface ProxyEndpoint {
   /** host:port */
   address: string;
