@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
+import { parse as micros } from '../contract-server/stamps';
 import { leaves } from './raw-json';
 
 /**
@@ -14,7 +15,7 @@ import { leaves } from './raw-json';
  * stock_summaries the `updated_since` (inclusive) / `updated_before`
  * (exclusive) filters and the (updated_at, id) order; stock_summaries is
  * served in the order given and refuses time filters (400). Timestamps are
- * compared in microseconds. Records can be replaced between runs (`setRecords`).
+ * compared in microseconds (contract-server/stamps.ts reads them). Records can be replaced between runs (`setRecords`).
  * Every request is logged (without the key).
  */
 export interface RawJsonServer {
@@ -30,17 +31,6 @@ interface Held {
   text: string;
   id: string;
   updatedAt?: bigint;
-}
-
-const RFC3339_UTC = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z$/;
-
-/** Epoch microseconds of a UTC RFC 3339 timestamp (the contract's only form), or undefined. */
-export function micros(text: string): bigint | undefined {
-  const m = RFC3339_UTC.exec(text);
-  if (!m) return undefined;
-  const ms = Date.parse(`${m[1]}Z`);
-  if (Number.isNaN(ms)) return undefined;
-  return BigInt(ms) * 1000n + BigInt(((m[2] ?? '') + '000000').slice(0, 6));
 }
 
 function hold(resource: string, text: string): Held {
