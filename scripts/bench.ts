@@ -64,7 +64,10 @@ const RESULTS = path.join(ROOT, '.bench', 'results.json');
 const CEILING = 1000; // records/s: 10 requests/s × 100 records a page
 const RSS_LIMIT_MB = 100;
 const RSS_SAME_TOLERANCE = 0.1; // "the same for 200,000 and 1,000,000": within 10 %
-const SMALL_RATIO_TARGET = 1.2; // issue 17: pages without such numbers keep today's throughput at 200,000 records
+// Issue 15's targets: at least 1.2x the bare loop at 200,000 and 1,000,000 records (issue 17: on pages without
+// numbers a double cannot hold), and at least the whole rate-limit ceiling.
+const RATIO_TARGET = 1.2;
+const LIMITED_SHARE_TARGET = 1.0;
 const RATE_LIMITED_LATENCY_MS = 150;
 
 // ---- command line --------------------------------------------------------------------
@@ -311,8 +314,8 @@ async function main(): Promise<void> {
         metric: 'connector / bare loop',
         connector: `${ratio.toFixed(2)}×`,
         bare: '1.00×',
-        target: '≥ 1.0×',
-        met: ratio >= 1.0,
+        target: `≥ ${RATIO_TARGET}×`,
+        met: ratio >= RATIO_TARGET,
       },
       {
         scenario: `1 (${L}, no limit)`,
@@ -328,8 +331,8 @@ async function main(): Promise<void> {
         metric: 'connector / bare loop',
         connector: `${ratioSmall.toFixed(2)}×`,
         bare: '1.00×',
-        target: `≥ ${SMALL_RATIO_TARGET}×`,
-        met: ratioSmall >= SMALL_RATIO_TARGET,
+        target: `≥ ${RATIO_TARGET}×`,
+        met: ratioSmall >= RATIO_TARGET,
       },
       {
         scenario: `2 (${S}, no limit)`,
@@ -360,8 +363,8 @@ async function main(): Promise<void> {
         metric: `share of ${fmtInt(CEILING)} rec/s`,
         connector: share.toFixed(3),
         bare: '—',
-        target: '≥ 0.95',
-        met: share >= 0.95,
+        target: `≥ ${LIMITED_SHARE_TARGET.toFixed(1)}`,
+        met: share >= LIMITED_SHARE_TARGET,
       },
       {
         scenario: `3 (${fmtInt(opts.limited)}, ${RATE_LIMITED_LATENCY_MS} ms, 10/s burst 20)`,
@@ -425,7 +428,7 @@ async function main(): Promise<void> {
       machine: m,
       options: opts,
       rssMethod: RSS_METHOD,
-      targets: { limitedShare: 0.95, limited429: 0, ratioToBare: 1.0, ratioToBareAt200k: SMALL_RATIO_TARGET, peakRssMB: RSS_LIMIT_MB, rssSameTolerance: RSS_SAME_TOLERANCE },
+      targets: { limitedShare: LIMITED_SHARE_TARGET, limited429: 0, ratioToBare: RATIO_TARGET, ratioToBareAt200k: RATIO_TARGET, peakRssMB: RSS_LIMIT_MB, rssSameTolerance: RSS_SAME_TOLERANCE },
       medians: {
         scenario1: { records: opts.large, connectorRecordsPerSecond: connRps, bareRecordsPerSecond: bareRps, ratio, connectorPeakRssMB: connRssLarge, barePeakRssMB: bareRssLarge },
         scenario2: {
